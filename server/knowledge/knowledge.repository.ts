@@ -1,0 +1,101 @@
+import type { DataSource } from 'typeorm';
+
+/** A field with how many published situations it has. */
+export interface FieldView {
+  slug: string;
+  name: string;
+  description: string;
+  order: number;
+  situationCount: number;
+}
+
+/** A citation joined with its registry entry, when there is one. */
+export interface CitationView {
+  documentRef: string;
+  title: string;
+  article: string;
+  clause: string;
+  document: null | {
+    number: string;
+    title: string;
+    type: string;
+    status: 'in_force' | 'amended' | 'repealed';
+    effectiveDate: string | null;
+    replacedBy: null | { number: string; title: string };
+  };
+}
+
+export interface SituationView {
+  code: string;
+  field: { slug: string; name: string };
+  question: string;
+  alternates: string[];
+  answer: string;
+  tags: string[];
+  status: 'draft' | 'published' | 'archived';
+  reviewedAt: string | null;
+  updatedAt: Date;
+  citations: CitationView[];
+}
+
+/** Read queries of the knowledge base used by the public API, the chat and the matcher. */
+export function createKnowledgeRepository(dataSource: DataSource) {
+  return {
+    async listFields(): Promise<FieldView[]> {
+      return dataSource.query(
+        `SELECT f.slug, f.name, f.description, f.display_order AS "order",
+                count(s.id) FILTER (WHERE s.status = 'published') AS "situationCount"
+           FROM legal_fields f LEFT JOIN situations s ON s.field_id = f.id
+          GROUP BY f.id ORDER BY f.display_order, f.name`,
+      );
+    },
+
+    async findSituations(codes: string[], options: { publishedOnly: boolean }): Promise<SituationView[]> {
+      if (codes.length === 0) return [];
+      return dataSource.query(
+        `SELECT s.code, jsonb_build_object('slug', f.slug, 'name', f.name) AS field, s.question, s.alternates,
+                s.answer, s.tags, s.status, s.reviewed_at AS "reviewedAt", s.updated_at AS "updatedAt",
+                coalesce((SELECT jsonb_agg(jsonb_build_object(
+                           'documentRef', c.document_ref, 'title', c.title, 'article', c.article, 'clause', c.clause,
+                           'document', CASE WHEN d.id IS NULL THEN NULL ELSE jsonb_build_object(
+                              'number', d.number, 'title', d.title, 'type', d.doc_type, 'status', d.status,
+                              'effectiveDate', d.effective_date,
+                              'replacedBy', CASE WHEN r.id IS NULL THEN NULL
+                                                 ELSE jsonb_build_object('number', r.number, 'title', r.title) END) END)
+                           ORDER BY c.position)
+                          FROM situation_citations c
+                          LEFT JOIN legal_documents d ON d.id = c.document_id
+                          LEFT JOIN legal_documents r ON r.id = d.replaced_by_id
+                         WHERE c.situation_id = s.id), '[]'::jsonb) AS citations
+           FROM situations s JOIN legal_fields f ON f.id = s.field_id
+          WHERE s.code IN (SELECT jsonb_array_elements_text($1::jsonb))
+            AND (NOT $2::boolean OR s.status = 'published')`,
+        [JSON.stringify(codes), options.publishedOnly],
+      );
+    },
+
+    /** Every published situation with what the matcher indexes. */
+    async listPublishedForMatching(codes?: string[]): Promise<MatchableRow[]> {
+      return dataSource.query(
+        `SELECT s.code, f.slug AS "fieldSlug", f.name AS "fieldName", s.question, s.alternates, s.answer, s.tags
+           FROM situations s JOIN legal_fields f ON f.id = s.field_id
+          WHERE s.status = 'published'
+            AND ($1::jsonb IS NULL OR s.code IN (SELECT jsonb_array_elements_text($1::jsonb)))
+          ORDER BY s.code`,
+        [codes ? JSON.stringify(codes) : null],
+      );
+    },
+  };
+}
+
+export interface MatchableRow {
+  code: string;
+  fieldSlug: string;
+  fieldName: string;
+  question: string;
+  alternates: string[];
+  answer: string;
+  tags: string[];
+}
+
+export type KnowledgeRepository = ReturnType<typeof createKnowledgeRepository>;
