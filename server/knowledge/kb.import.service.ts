@@ -60,7 +60,6 @@ class DryRunRollback extends Error {}
  */
 export async function importSituations(dataSource: DataSource, parsed: ParsedFile, options: ImportOptions): Promise<ImportReport> {
   const report = emptyReport(parsed, Boolean(options.dryRun));
-  if (report.errors.length > 0) return report;
 
   try {
     await dataSource.transaction((manager) => importInTransaction(manager, parsed, options, report));
@@ -82,8 +81,11 @@ export async function importSituations(dataSource: DataSource, parsed: ParsedFil
 async function importInTransaction(manager: EntityManager, parsed: ParsedFile, options: ImportOptions, report: ImportReport): Promise<void> {
   const fields = await listKnownFields(manager);
   const validation = validateRows(parsed.rows, fields, { createFields: Boolean(options.createFields) });
-  if (validation.errors.length > 0) {
-    report.errors = validation.errors;
+  if (parsed.errors.length > 0 || validation.errors.length > 0) {
+    // Report unreadable lines and invalid rows together, in file order.
+    report.errors = [...parsed.errors, ...validation.errors].sort(
+      (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line,
+    );
     throw new DryRunRollback();
   }
   const created = await insertFields(manager, validation.newFields);
@@ -104,12 +106,10 @@ async function importInTransaction(manager: EntityManager, parsed: ParsedFile, o
  */
 export async function importSituationsInTransaction(manager: EntityManager, parsed: ParsedFile, options: Omit<ImportOptions, 'dryRun'>): Promise<ImportReport> {
   const report = emptyReport(parsed, false);
-  if (report.errors.length === 0) {
-    try {
-      await importInTransaction(manager, parsed, options, report);
-    } catch (error) {
-      if (!(error instanceof DryRunRollback)) throw error;
-    }
+  try {
+    await importInTransaction(manager, parsed, options, report);
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) throw error;
   }
   if (report.errors.length > 0) throw new ImportFailedError(report.errors);
   report.ok = true;
