@@ -162,7 +162,9 @@ const BOILERPLATE: Array<[Position, string]> = [
   ['end', 'nhỉ'],
   ['end', 'hả'],
   ['end', 'hở'],
-  ['end', 'ơi'],
+  ['end', 'ad'],
+  ['end', 'admin'],
+  ['end', 'luật sư'],
 ];
 
 const COMPILED_BOILERPLATE = BOILERPLATE.map(([position, phrase]) => ({ position, tokens: tokenize(phrase) }));
@@ -189,11 +191,15 @@ export function stripEndParticles(tokens: readonly string[]): string[] {
   let changed = true;
   while (changed) {
     changed = false;
-    for (let i = out.length - 1; i >= 0; i--) {
-      if (!isBoundary(out, i + 1) || out[i] === BREAK || isBoundary(out, i - 1)) continue;
-      if (END_PARTICLES.some((p) => phraseAt(out, i, p.tokens))) {
-        out.splice(i, 1);
+    for (let end = out.length - 1; end >= 0; end--) {
+      if (out[end] === BREAK || !isBoundary(out, end + 1)) continue;
+      for (const p of END_PARTICLES) {
+        const start = end - p.tokens.length + 1;
+        // Keep a particle that is the whole sentence: "vâng", "ạ" alone are for small talk to read.
+        if (start < 1 || isBoundary(out, start - 1) || !phraseAt(out, start, p.tokens)) continue;
+        out.splice(start, p.tokens.length);
         changed = true;
+        break;
       }
     }
   }
