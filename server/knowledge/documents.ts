@@ -31,7 +31,8 @@ export type DocumentRecord = z.infer<typeof documentSchema>;
 
 /**
  * Validates registry rows. The same number may appear in several files (writers register what
- * they cite); such entries must agree, and `replaced_by` must name a registered document.
+ * they cite); such entries must agree (unknown values aside) and are merged, and `replaced_by`
+ * must name a registered document.
  */
 export function validateDocuments(parsed: ParsedFile): { documents: DocumentRecord[]; errors: RowError[] } {
   const errors: RowError[] = [...parsed.errors];
@@ -48,13 +49,16 @@ export function validateDocuments(parsed: ParsedFile): { documents: DocumentReco
     const key = documentKey(record.number);
     const seen = byKey.get(key);
     if (seen) {
-      if (JSON.stringify(comparable(seen.record)) !== JSON.stringify(comparable(record))) {
+      const clash = conflictingKey(seen.record, record);
+      if (clash) {
         errors.push({
           file: row.file,
           line: row.line,
-          field: 'number',
+          field: clash,
           message: `văn bản ${record.number} đã khai báo khác ở ${seen.file ?? ''} dòng ${seen.line}`,
         });
+      } else {
+        seen.record = mergeDocuments(seen.record, record);
       }
       continue;
     }
@@ -71,8 +75,29 @@ export function validateDocuments(parsed: ParsedFile): { documents: DocumentReco
   return { documents: [...byKey.values()].map((v) => v.record), errors };
 }
 
-function comparable(record: DocumentRecord) {
-  return { ...record, amended_by: [...record.amended_by].sort() };
+/**
+ * Two declarations of one number agree when no key has two different known values: a null
+ * (unknown) date or successor does not contradict a known one.
+ */
+function conflictingKey(a: DocumentRecord, b: DocumentRecord): string | null {
+  for (const key of ['title', 'type', 'issuer', 'issued_date', 'effective_date', 'status', 'replaced_by'] as const) {
+    const x = a[key] || null;
+    const y = b[key] || null;
+    if (x !== null && y !== null && x !== y) return key;
+  }
+  return null;
+}
+
+/** The union of two agreeing declarations: known values win over unknown ones, amendments add up. */
+function mergeDocuments(a: DocumentRecord, b: DocumentRecord): DocumentRecord {
+  return {
+    ...a,
+    issuer: a.issuer || b.issuer,
+    issued_date: a.issued_date ?? b.issued_date ?? null,
+    effective_date: a.effective_date ?? b.effective_date ?? null,
+    replaced_by: a.replaced_by ?? b.replaced_by ?? null,
+    amended_by: [...new Set([...a.amended_by, ...b.amended_by])].sort(),
+  };
 }
 
 /**

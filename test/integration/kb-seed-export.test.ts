@@ -65,9 +65,20 @@ describe(`seeding, documents and export (${engineName})`, () => {
     ];
     const { errors } = validateDocuments(await parseKbFile(jsonl(rows), 'jsonl'));
     expect(errors.map((e) => [e.line, e.field])).to.deep.equal([
-      [2, 'number'],
+      [2, 'status'],
       [3, 'replaced_by'],
     ]);
+  });
+
+  it('merges two declarations of one document when one only leaves a date unknown', async () => {
+    const rows = [
+      { number: '118/2025/QH15', title: 'Luật sửa đổi', type: 'law', issued_date: null, effective_date: '2026-07-01', amended_by: [] },
+      { number: '118/2025/QH15', title: 'Luật sửa đổi', type: 'law', issued_date: '2025-12-10', effective_date: '2026-07-01' },
+    ];
+    const { documents, errors } = validateDocuments(await parseKbFile(jsonl(rows), 'jsonl'));
+    expect(errors).to.deep.equal([]);
+    expect(documents).to.have.length(1);
+    expect(documents[0]).to.include({ issued_date: '2025-12-10', effective_date: '2026-07-01' });
   });
 
   it('links earlier citations when their document is registered later', async () => {
