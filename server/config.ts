@@ -19,6 +19,15 @@ const configSchema = z.object({
   SEED_ON_EMPTY: booleanFromEnv.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or a comma-separated list of origins like https://portal.example.gov.vn'),
+  CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(50).max(5000).default(1000),
+  CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
+  CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(10_000).default(60),
+  CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
 });
 
 /** Typed configuration of the whole service, parsed once at start. */

@@ -1,4 +1,4 @@
-export { createKnowledgeRepository, type KnowledgeRepository, type MatchableRow, type SituationView } from './knowledge.repository.js';
+export { createKnowledgeRepository, type CitationView, type KnowledgeRepository, type MatchableRow, type SituationView } from './knowledge.repository.js';
 export { knowledgeRoutes } from './knowledge.routes.js';
 export { presentCitation, presentField, presentSituation } from './situation.presenter.js';
 export { importSituations, formatRowError, type ImportOptions, type ImportReport } from './kb.import.service.js';

@@ -1,0 +1,129 @@
+import type { Namespace, Socket } from 'socket.io';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import { RateLimiter } from '../rate-limiter.js';
+import { chatSchemas, presentMessage, type ChatService } from '../chat/index.js';
+import { rooms } from './rooms.js';
+import { withAck } from './with-ack.js';
+
+const empty = z.object({}).passthrough();
+
+const noConversation = () =>
+  new AppError('no_conversation', 409, 'Chưa có cuộc trò chuyện. Vui lòng tải lại trang để bắt đầu.');
+const tooFast = (seconds: number) =>
+  new AppError('rate_limited', 429, `Bạn gửi quá nhanh. Vui lòng chờ khoảng ${Math.max(1, seconds)} giây rồi gửi tiếp.`);
+const tooManyConversations = () =>
+  new AppError('rate_limited', 429, 'Bạn đã mở quá nhiều cuộc trò chuyện mới. Vui lòng thử lại sau.');
+
+/** The client address, taking the first X-Forwarded-For hop only from a proxy on loopback. */
+export function clientAddress(socket: Socket): string {
+  const direct = socket.handshake.address;
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const isLoopback = direct === '127.0.0.1' || direct === '::1' || direct === '::ffff:127.0.0.1';
+  if (isLoopback && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
+  return direct;
+}
+
+/**
+ * The citizens' namespace `/chat`: commands with acks, replies broadcast to the conversation's
+ * room (every tab of the same conversation sees them).
+ */
+export function registerChatNamespace(nsp: Namespace, deps: { chat: ChatService; events: EventBus; config: Config; logger: Logger }) {
+  const { chat, events, config, logger } = deps;
+  const perConversation = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE, 60_000);
+  const perIp = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE_PER_IP, 60_000);
+  const newPerIp = new RateLimiter(config.CHAT_CONVERSATIONS_PER_HOUR_PER_IP, 3_600_000);
+
+  events.on('message.created', ({ conversationId, message }) => {
+    nsp.to(rooms.conversation(conversationId)).emit('message:created', presentMessage(message));
+  });
+  events.on('conversation.updated', ({ conversationId, status }) => {
+    nsp.to(rooms.conversation(conversationId)).emit('conversation:updated', { conversationId, status });
+  });
+
+  nsp.on('connection', (socket) => {
+    const ip = clientAddress(socket);
+    const bind = async (conversationId: string) => {
+      const previous = socket.data.conversationId as string | undefined;
+      if (previous && previous !== conversationId) await socket.leave(rooms.conversation(previous));
+      socket.data.conversationId = conversationId;
+      await socket.join(rooms.conversation(conversationId));
+    };
+    const current = () => {
+      const id = socket.data.conversationId as string | undefined;
+      if (!id) throw noConversation();
+      return id;
+    };
+    const throttle = (conversationId: string) => {
+      if (!perConversation.take(`c:${conversationId}`)) throw tooFast(perConversation.retryAfter(`c:${conversationId}`));
+      if (!perIp.take(`ip:${ip}`)) throw tooFast(perIp.retryAfter(`ip:${ip}`));
+    };
+
+    socket.on(
+      'conversation:start',
+      withAck(logger, 'conversation:start', empty, async () => {
+        if (!newPerIp.take(ip)) throw tooManyConversations();
+        const { token, conversation } = await chat.start();
+        await bind(conversation.id);
+        return { token, conversationId: conversation.id, status: conversation.status, messages: [] };
+      }),
+    );
+
+    socket.on(
+      'conversation:resume',
+      withAck(logger, 'conversation:resume', chatSchemas.resumeSchema, async ({ token, lastSeenId }) => {
+        const { conversation, messages } = await chat.resume(token, lastSeenId);
+        await bind(conversation.id);
+        return { conversationId: conversation.id, status: conversation.status, messages: messages.map(presentMessage) };
+      }),
+    );
+
+    socket.on(
+      'message:send',
+      withAck(logger, 'message:send', chatSchemas.sendSchema, async (input) => {
+        const conversationId = current();
+        throttle(conversationId);
+        const result = await chat.sendMessage(conversationId, input);
+        return { message: presentMessage(result.message), replies: result.replies.map(presentMessage), duplicate: result.duplicate };
+      }),
+    );
+
+    socket.on(
+      'choice:pick',
+      withAck(logger, 'choice:pick', chatSchemas.pickSchema, async (input) => {
+        const conversationId = current();
+        throttle(conversationId);
+        const result = await chat.pickChoice(conversationId, input);
+        return { message: presentMessage(result.message), replies: result.replies.map(presentMessage), duplicate: result.duplicate };
+      }),
+    );
+
+    socket.on(
+      'answer:rate',
+      withAck(logger, 'answer:rate', chatSchemas.rateSchema, async (input) => {
+        const conversationId = current();
+        throttle(conversationId);
+        await chat.rateAnswer(conversationId, input);
+        return { ok: true };
+      }),
+    );
+
+    socket.on(
+      'consultant:request',
+      withAck(logger, 'consultant:request', empty, async () => {
+        const conversationId = current();
+        const messages = await chat.requestConsultant(conversationId);
+        return { status: 'waiting', messages: messages.map(presentMessage) };
+      }),
+    );
+
+    // Typing indicators may be dropped: volatile, to the others in the room only.
+    socket.on('typing', () => {
+      const id = socket.data.conversationId as string | undefined;
+      if (id) socket.volatile.to(rooms.conversation(id)).emit('typing', { sender: 'citizen' });
+    });
+  });
+}
