@@ -1,13 +1,23 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
+import cors from 'cors';
 import express from 'express';
+import type { Server as SocketServer } from 'socket.io';
+import { createChatRepository, createChatService } from './chat/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { pendingMigrations } from './db/migrator.js';
+import { EventBus } from './events.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { createKnowledgeRepository, knowledgeRoutes } from './knowledge/index.js';
 import type { Logger } from './logger.js';
-import { MIGRATIONS_DIR } from './paths.js';
+import { askRoutes } from './matching/ask.routes.js';
+import { createMatchingService, type MatchingService } from './matching/matching.service.js';
+import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
+import { registerChatNamespace } from './realtime/chat.socket.js';
+import { createSocketServer } from './realtime/socket-server.js';
+import { buildWidget } from './widget-host/widget.bundle.js';
+import { widgetRoutes } from './widget-host/widget.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -16,20 +26,45 @@ export interface AppDeps {
 }
 
 export interface App {
-  http: Server;
+  http: HttpServer;
+  io: SocketServer;
   express: express.Express;
-  /** Stops accepting connections and waits for open requests (the database is the caller's). */
+  events: EventBus;
+  matching: MatchingService;
+  /** Disconnects sockets and stops the HTTP server (the database is the caller's to close). */
   close(): Promise<void>;
 }
 
-/** Wires every part of the service; has no side effects until the caller listens. */
-export function createApp({ db, logger }: AppDeps): App {
+/**
+ * Wires every part of the service: builds the matcher from the database and the widget bundle,
+ * then routes and socket namespaces. Nothing listens until the caller calls `http.listen`.
+ */
+export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
+  const events = new EventBus();
   const knowledge = createKnowledgeRepository(db.dataSource);
+  const matching = await createMatchingService({
+    knowledge,
+    dictionaryPath: resolveFromRoot(config.DICTIONARY_PATH),
+    thresholds: {
+      ...(config.MATCH_ANSWER_THRESHOLD !== undefined ? { answer: config.MATCH_ANSWER_THRESHOLD } : {}),
+      ...(config.MATCH_ANSWER_MARGIN !== undefined ? { margin: config.MATCH_ANSWER_MARGIN } : {}),
+      ...(config.MATCH_CLARIFY_THRESHOLD !== undefined ? { clarify: config.MATCH_CLARIFY_THRESHOLD } : {}),
+      ...(config.MATCH_CLARIFY_BAND !== undefined ? { clarifyBand: config.MATCH_CLARIFY_BAND } : {}),
+    },
+    logger,
+  });
+  const widget = await buildWidget();
+  const chat = createChatService({
+    repo: createChatRepository(db.dataSource),
+    knowledge,
+    matcher: matching,
+    events,
+    maxMessageLength: config.CHAT_MAX_MESSAGE_LENGTH,
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '64kb' }));
-
   app.use(
     healthRoutes({
       database: async () => {
@@ -42,19 +77,31 @@ export function createApp({ db, logger }: AppDeps): App {
       },
     }),
   );
+  app.use(widgetRoutes(widget));
+  app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
+  app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api/v1', knowledgeRoutes(knowledge));
+  app.use('/api/v1', askRoutes(matching, knowledge));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
   const http = createServer(app);
+  const io = createSocketServer(http, config);
+  registerChatNamespace(io.of('/chat'), { chat, events, config, logger });
+
   return {
     http,
+    io,
     express: app,
-    close: () =>
-      new Promise<void>((resolve) => {
+    events,
+    matching,
+    close: async () => {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
         if (!http.listening) return resolve();
         http.close(() => resolve());
-        http.closeIdleConnections();
-      }),
+        http.closeAllConnections();
+      });
+    },
   };
 }

@@ -24,6 +24,11 @@ const configSchema = z.object({
     .default('*')
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or a comma-separated list of origins like https://portal.example.gov.vn'),
+  DICTIONARY_PATH: z.string().min(1).default('./knowledge-base/dictionary.json'),
+  MATCH_ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  MATCH_ANSWER_MARGIN: z.coerce.number().min(0).max(1).optional(),
+  MATCH_CLARIFY_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  MATCH_CLARIFY_BAND: z.coerce.number().min(0).max(1).optional(),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(50).max(5000).default(1000),
   CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
   CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(10_000).default(60),

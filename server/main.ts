@@ -32,7 +32,7 @@ async function main() {
     if (seed.seeded) logger.info({ created: seed.report?.created, documents: seed.documents }, 'bundled knowledge base imported');
   }
 
-  const app = createApp({ config, db, logger });
+  const app = await createApp({ config, db, logger });
   await new Promise<void>((resolve, reject) => {
     app.http.once('error', reject);
     app.http.listen(config.PORT, config.HOST, resolve);

@@ -1,0 +1,295 @@
+import { io, type Socket } from 'socket.io-client';
+import { accessibleAccent } from './color.js';
+import { el } from './dom.js';
+import { renderMessage, renderPending } from './messages.view.js';
+import { buildPanel } from './panel.view.js';
+import { createStorage, newClientId } from './storage.js';
+import { styles } from './styles.js';
+import type { AckResponse, MessageDto, ViewActions } from './types.js';
+
+/**
+ * The embeddable citizen widget. Embedded with one tag:
+ * <script src="https://HOST/widget.js" data-title="…" data-color="#…" data-position="right" defer></script>
+ */
+const MAX_LENGTH = 1000;
+const ACK_TIMEOUT_MS = 15_000;
+
+const STATUS_TEXT = {
+  connecting: 'Đang kết nối…',
+  online: 'Trực tuyến',
+  reconnecting: 'Mất kết nối, đang thử kết nối lại…',
+  offline: 'Ngoại tuyến: câu hỏi sẽ được gửi khi có mạng',
+};
+
+function boot() {
+  const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
+  const server = script?.src ? new URL(script.src, location.href).origin : location.origin;
+  if ((window as any).__hoiLuatWidget) return;
+  (window as any).__hoiLuatWidget = true;
+
+  const accent = accessibleAccent(script?.dataset.color);
+  const position = script?.dataset.position === 'left' ? 'left' : 'right';
+  const host = el('div', { id: 'hoi-luat-widget' });
+  document.body.append(host);
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.append(el('style', { text: styles(accent, position) }));
+  const ui = buildPanel(shadow, { title: script?.dataset.title || 'Hỏi Luật: hỏi đáp pháp luật', maxLength: MAX_LENGTH });
+
+  const storage = createStorage(server);
+  let saved = storage.read();
+  const save = () => storage.write(saved);
+
+  const rendered = new Map<number, HTMLElement>();
+  const messages = new Map<number, MessageDto>();
+  const picked = new Map<number, string>();
+  const rated = new Set<number>();
+  let lastSeenId = 0;
+  let bound = false;
+  let starting: Promise<boolean> | null = null;
+
+  const socket: Socket = io(`${server}/chat`, { transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+
+  const setStatus = (key: keyof typeof STATUS_TEXT) => {
+    ui.status.textContent = ` · ${STATUS_TEXT[key]}`;
+  };
+  setStatus(navigator.onLine === false ? 'offline' : 'connecting');
+
+  const scrollDown = () => {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  };
+
+  const welcome = () => {
+    if (ui.log.childElementCount === 0) {
+      ui.log.append(
+        el('p', {
+          class: 'welcome',
+          text: 'Xin chào! Hãy nhập câu hỏi pháp luật của bạn. Trợ lý trả lời dựa trên các tình huống pháp luật do Sở Tư pháp biên soạn; khi chưa chắc chắn, câu hỏi được chuyển đến chuyên viên tư vấn.',
+        }),
+      );
+    }
+  };
+
+  /** Shows a message once, in id order; a pending bubble with the same clientId is replaced. */
+  const show = (m: MessageDto) => {
+    messages.set(m.id, m);
+    if (m.kind === 'choice' && m.replyTo) picked.set(m.replyTo, m.payload.code);
+    const node = renderMessage(m, actions, { picked: picked.get(m.id), rated: rated.has(m.id) });
+    const existing = rendered.get(m.id);
+    if (existing) {
+      existing.replaceWith(node);
+    } else {
+      const pending = m.clientId ? ui.log.querySelector(`[data-client-id="${CSS.escape(m.clientId)}"]`) : null;
+      if (pending) pending.replaceWith(node);
+      else {
+        const later = [...rendered.entries()].filter(([id]) => id > m.id).sort((a, b) => a[0] - b[0])[0];
+        if (later) later[1].before(node);
+        else ui.log.append(node);
+      }
+    }
+    rendered.set(m.id, node);
+    if (m.replyTo && m.kind === 'choice') rerender(m.replyTo);
+    lastSeenId = Math.max(lastSeenId, m.id);
+    scrollDown();
+  };
+
+  const rerender = (id: number) => {
+    const m = messages.get(id);
+    if (m) show(m);
+  };
+
+  const emit = <T>(event: string, payload: unknown): Promise<AckResponse<T>> =>
+    new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: unknown, response: AckResponse<T>) => {
+        resolve(err ? { error: { code: 'timeout', message: 'Máy chủ chưa phản hồi, sẽ thử lại.' } } : response);
+      });
+    });
+
+  const notice = (text: string) => {
+    ui.log.append(el('div', { class: 'msg system', text }));
+    scrollDown();
+  };
+
+  /** Binds this socket to the saved conversation, or opens one when asked to. */
+  const ensureConversation = (create: boolean): Promise<boolean> => {
+    if (bound) return Promise.resolve(true);
+    if (starting) return starting;
+    starting = (async () => {
+      if (saved.token) {
+        const res = await emit<{ messages: MessageDto[] }>('conversation:resume', { token: saved.token, lastSeenId });
+        if ('data' in res) {
+          res.data.messages.forEach(show);
+          bound = true;
+          return true;
+        }
+        if (res.error.code !== 'conversation_not_found') return false;
+        saved.token = null;
+        save();
+      }
+      if (!create) return false;
+      const res = await emit<{ token: string }>('conversation:start', {});
+      if ('error' in res) {
+        notice(res.error.message);
+        return false;
+      }
+      saved.token = res.data.token;
+      save();
+      bound = true;
+      return true;
+    })().finally(() => {
+      starting = null;
+    });
+    return starting;
+  };
+
+  let flushing = false;
+  /** Sends queued questions in order, each once: a resend carries the same clientId. */
+  const flush = async () => {
+    if (flushing || !socket.connected) return;
+    flushing = true;
+    try {
+      while (saved.outbox.length && socket.connected) {
+        if (!(await ensureConversation(true))) return;
+        const next = saved.outbox[0]!;
+        const res = await emit<{ message: MessageDto; replies: MessageDto[] }>('message:send', next);
+        if ('data' in res) {
+          saved.outbox.shift();
+          save();
+          show(res.data.message);
+          res.data.replies.forEach(show);
+        } else if (res.error.code === 'timeout') {
+          return; // kept in the outbox; tried again on reconnect
+        } else {
+          saved.outbox.shift();
+          save();
+          const bubble = ui.log.querySelector(`[data-client-id="${CSS.escape(next.clientId)}"]`);
+          bubble?.replaceWith(renderPending(next.clientId, next.text, actions, res.error.message));
+          failed.set(next.clientId, next.text);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  const failed = new Map<string, string>();
+
+  const actions: ViewActions = {
+    send(text) {
+      const trimmed = text.trim();
+      if (!trimmed) return;
+      const item = { clientId: newClientId(), text: trimmed.slice(0, MAX_LENGTH) };
+      saved.outbox.push(item);
+      save();
+      ui.log.append(renderPending(item.clientId, item.text, actions));
+      scrollDown();
+      void flush();
+    },
+    async pick(messageId, code) {
+      if (!(await ensureConversation(false))) return;
+      const res = await emit<{ message: MessageDto; replies: MessageDto[] }>('choice:pick', { messageId, code });
+      if ('data' in res) {
+        show(res.data.message);
+        res.data.replies.forEach(show);
+      } else notice(res.error.message);
+    },
+    async rate(messageId, helpful) {
+      const res = await emit<{ ok: true }>('answer:rate', { messageId, helpful });
+      if ('data' in res) {
+        rated.add(messageId);
+        rerender(messageId);
+      } else notice(res.error.message);
+    },
+    async requestConsultant() {
+      if (!(await ensureConversation(true))) return;
+      const res = await emit<{ messages: MessageDto[] }>('consultant:request', {});
+      if ('data' in res) res.data.messages.forEach(show);
+      else notice(res.error.message);
+    },
+    retry(clientId) {
+      const text = failed.get(clientId);
+      if (text === undefined) return;
+      failed.delete(clientId);
+      ui.log.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`)?.remove();
+      actions.send(text);
+    },
+    newConversation() {
+      saved = { token: null, outbox: [], open: true };
+      save();
+      bound = false;
+      rendered.clear();
+      messages.clear();
+      picked.clear();
+      rated.clear();
+      lastSeenId = 0;
+      ui.log.replaceChildren();
+      welcome();
+      ui.input.focus();
+    },
+  };
+
+  socket.on('connect', async () => {
+    setStatus('online');
+    bound = false;
+    await ensureConversation(false);
+    void flush();
+  });
+  socket.on('disconnect', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
+  socket.io.on('reconnect_attempt', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
+  window.addEventListener('offline', () => setStatus('offline'));
+  window.addEventListener('online', () => setStatus(socket.connected ? 'online' : 'reconnecting'));
+  socket.on('message:created', (m: MessageDto) => {
+    if (!rendered.has(m.id)) show(m);
+  });
+  socket.on('typing', (info: { sender: string }) => {
+    if (info.sender !== 'consultant') return;
+    ui.typing.textContent = 'Chuyên viên đang nhập…';
+    setTimeout(() => (ui.typing.textContent = ''), 4000);
+  });
+
+  const open = (focus = true) => {
+    ui.panel.hidden = false;
+    ui.launcher.setAttribute('aria-expanded', 'true');
+    saved.open = true;
+    save();
+    welcome();
+    if (focus) ui.input.focus();
+    scrollDown();
+  };
+  const close = () => {
+    ui.panel.hidden = true;
+    ui.launcher.setAttribute('aria-expanded', 'false');
+    saved.open = false;
+    save();
+    ui.launcher.focus();
+  };
+  ui.launcher.addEventListener('click', () => open());
+  ui.closeButton.addEventListener('click', close);
+  ui.newButton.addEventListener('click', () => actions.newConversation());
+  ui.panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') close();
+  });
+  ui.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (ui.input.value.length > MAX_LENGTH) return;
+    actions.send(ui.input.value);
+    ui.input.value = '';
+    ui.updateCounter();
+  });
+  let lastTyping = 0;
+  ui.input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      ui.form.requestSubmit();
+    } else if (bound && Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      socket.volatile.emit('typing');
+    }
+  });
+
+  // Questions typed before a reload are still waiting: show them and send them once connected.
+  for (const item of saved.outbox) ui.log.append(renderPending(item.clientId, item.text, actions));
+  if (saved.open) open(false);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+else boot();
