@@ -1,0 +1,305 @@
+import MiniSearch from 'minisearch';
+import { analyseDocumentText, analyseQuery, type QueryPlan } from './analysis.js';
+import { decide, DEFAULT_THRESHOLDS, type DecisionThresholds } from './decision.js';
+import { compileDictionary, parseDictionary, type CompiledDictionary, type Dictionary } from './dictionary.js';
+import type { MatchableSituation, MatchCandidate, MatcherStats, MatchOptions, MatchResult } from './matching.types.js';
+import { BREAK } from './normalize.js';
+import { DEFAULT_SCORING, scoreSituation, textView, type ScoreParts, type ScoringOptions, type TextView } from './scoring.js';
+import { detectSmallTalk, type SmallTalkKind } from './small-talk.js';
+import { fold, hasDiacritics } from './syllable.js';
+import { contributionOf, Vocabulary } from './vocabulary.js';
+
+/** Options of {@link createMatcher}. */
+export interface MatcherOptions {
+  /** The dictionary (knowledge-base/dictionary.json); validated, and replaceable with `setDictionary`. */
+  dictionary: Dictionary;
+  /** Decision thresholds; missing ones take {@link DEFAULT_THRESHOLDS}. */
+  thresholds?: Partial<DecisionThresholds>;
+  /** Confidence formula tuning; missing ones take {@link DEFAULT_SCORING}. Rarely needed. */
+  scoring?: Partial<ScoringOptions>;
+  /** How many search hits are rescored (default 40): more is slower and rarely better. */
+  rescored?: number;
+  /** Characters of each answer indexed (default 300). */
+  answerHead?: number;
+}
+
+/** The question matcher: an in-memory index of published situations. */
+export interface Matcher {
+  /** Replaces the whole index with these situations. */
+  build(situations: Iterable<MatchableSituation>): void;
+  /** Adds a situation, or replaces the one with the same code. */
+  upsert(situation: MatchableSituation): void;
+  /** Removes a situation; false when the code was not indexed. */
+  remove(code: string): boolean;
+  /** Takes a new dictionary at once (it applies to questions, so nothing is re-indexed). Throws on an invalid one. */
+  setDictionary(dictionary: Dictionary): void;
+  /** Decides what to do with a citizen's question. Never throws on any text. */
+  match(question: string, options?: MatchOptions): MatchResult;
+  /**
+   * The ranking behind `match`, for admins and calibration: the canonical tokens the question was
+   * read as, and the best candidates (up to `limit`, default 10) with both coverages.
+   */
+  explain(question: string, options?: MatchOptions & { limit?: number }): MatchExplanation;
+  /** Number of situations indexed. */
+  readonly size: number;
+  stats(): MatcherStats;
+}
+
+/** See {@link Matcher.explain}. */
+export interface MatchExplanation {
+  smallTalk: SmallTalkKind | null;
+  tokens: string[];
+  ranked: Array<MatchCandidate & { queryCoverage: number; textCoverage: number }>;
+}
+
+interface IndexedSituation {
+  code: string;
+  question: string;
+  fieldSlug: string;
+  fieldName: string;
+  texts: TextView[];
+  tags: TextView;
+  answerHead: TextView;
+}
+
+interface IndexDocument {
+  id: string;
+  q: string;
+  t: string;
+  a: string;
+}
+
+/** Longest question handled; the HTTP layer enforces its own, smaller limit. */
+const MAX_QUESTION_CHARS = 2000;
+/** Search terms in more than this share of situations are left out of the search (not of the scoring)... */
+const COMMON_SHARE = 0.05;
+/** ...unless fewer than this many terms would remain; and never more than MAX_SEARCH_TERMS terms. */
+const MIN_SEARCH_TERMS = 4;
+const MAX_SEARCH_TERMS = 16;
+const FIELD_BOOST = { q: 3, t: 1.5, a: 0.5 };
+
+function cutAnswer(answer: string, chars: number): string {
+  if (answer.length <= chars) return answer;
+  const cut = answer.lastIndexOf(' ', chars);
+  return answer.slice(0, cut > chars / 2 ? cut : chars);
+}
+
+function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: boolean): string {
+  const set = new Set<string>();
+  for (const v of views) {
+    for (let i = 0; i < v.syl.length; i++) {
+      const s = v.syl[i]!;
+      if (s === BREAK) continue;
+      const f = v.fold[i]!;
+      if (withCanonical) set.add(s);
+      set.add('~' + f);
+      const next = v.syl[i + 1];
+      if (withBigrams && next !== undefined && next !== BREAK) {
+        if (withCanonical) set.add(s + '_' + next);
+        set.add('~' + f + '_' + v.fold[i + 1]!);
+      }
+    }
+  }
+  return [...set].join(' ');
+}
+
+function joinWithBreaks(parts: readonly string[][]): string[] {
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p.length === 0) continue;
+    if (out.length > 0) out.push(BREAK);
+    out.push(...p);
+  }
+  return out;
+}
+
+function newIndex(): MiniSearch<IndexDocument> {
+  return new MiniSearch<IndexDocument>({
+    fields: ['q', 't', 'a'],
+    tokenize: (text) => (text ? text.split(' ') : []),
+    processTerm: (term) => term,
+    searchOptions: { tokenize: (text) => text.split(' '), processTerm: (term) => term },
+  });
+}
+
+/** Creates an empty matcher; feed it with `build()` then keep it current with `upsert`/`remove`. */
+export function createMatcher(options: MatcherOptions): Matcher {
+  let dictionary: CompiledDictionary = compileDictionary(parseDictionary(options.dictionary));
+  const thresholds: DecisionThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
+  const rescored = options.rescored ?? 40;
+  const answerChars = options.answerHead ?? 300;
+  let index = newIndex();
+  let vocabulary = new Vocabulary();
+  const situations = new Map<string, IndexedSituation>();
+
+  const contribution = (s: IndexedSituation) =>
+    contributionOf([...s.texts.map((t) => t.syl), s.tags.syl], [s.answerHead.syl]);
+
+  function add(situation: MatchableSituation): void {
+    const texts = [situation.question, ...situation.alternates].map((t) => textView(analyseDocumentText(t))).filter((t) => t.syl.length > 0);
+    const indexed: IndexedSituation = {
+      code: situation.code,
+      question: situation.question,
+      fieldSlug: situation.fieldSlug,
+      fieldName: situation.fieldName,
+      texts,
+      tags: textView(joinWithBreaks(situation.tags.map(analyseDocumentText))),
+      answerHead: textView(analyseDocumentText(cutAnswer(situation.answer, answerChars))),
+    };
+    situations.set(indexed.code, indexed);
+    vocabulary.add(contribution(indexed));
+    index.add({
+      id: indexed.code,
+      q: keys(indexed.texts, true, true),
+      t: keys([indexed.tags], true, true),
+      a: keys([indexed.answerHead], false, false),
+    });
+  }
+
+  function removeIndexed(code: string): boolean {
+    const known = situations.get(code);
+    if (!known) return false;
+    vocabulary.remove(contribution(known));
+    index.discard(code);
+    situations.delete(code);
+    return true;
+  }
+
+  /** How many situations a search key may hit, from the vocabulary (bigrams: their folded count, an upper bound). */
+  function keyFrequency(key: string): number {
+    const underscore = key.indexOf('_');
+    if (underscore < 0) return vocabulary.seenIn(key);
+    const [a, b] = (key.startsWith('~') ? key.slice(1) : key).split('_') as [string, string];
+    return vocabulary.foldedBigramCount(fold(a), fold(b));
+  }
+
+  /**
+   * The search terms with their boosts: few and rare. MiniSearch's cost follows how many
+   * situations each term hits, and common terms barely change which situations come first, so
+   * only the rarest terms are searched; every part of the question still counts in the scoring.
+   */
+  function searchTerms(plan: QueryPlan): Map<string, number> {
+    const boosts = new Map<string, number>();
+    const put = (key: string, weight: number) => {
+      if (weight > (boosts.get(key) ?? 0)) boosts.set(key, weight);
+    };
+    plan.slots.forEach((slot, i) => {
+      for (const alt of slot.alts) {
+        const w = slot.weight * alt.factor;
+        if (alt.syl.length === 1) {
+          const s = alt.syl[0]!;
+          const accented = hasDiacritics(s);
+          if (accented && vocabulary.documentFrequency(s) > 0) put(s, w);
+          else put('~' + alt.fold[0]!, accented ? w * alt.foldFactor : w);
+        } else {
+          for (let k = 0; k + 1 < alt.syl.length; k++) {
+            const accented = hasDiacritics(alt.syl[k]!) || hasDiacritics(alt.syl[k + 1]!);
+            if (accented) put(alt.syl[k]! + '_' + alt.syl[k + 1]!, w);
+            put('~' + alt.fold[k]! + '_' + alt.fold[k + 1]!, accented ? w * alt.foldFactor : w);
+          }
+        }
+      }
+      const previous = plan.slots[i - 1];
+      if (previous && !slot.breakBefore) {
+        const a = previous.alts[0]!;
+        const b = slot.alts[0]!;
+        const w = 0.5 * Math.min(previous.weight, slot.weight);
+        const left = a.syl[a.syl.length - 1]!;
+        if (hasDiacritics(left) || hasDiacritics(b.syl[0]!)) put(left + '_' + b.syl[0]!, w);
+        put('~' + a.fold[a.fold.length - 1]! + '_' + b.fold[0]!, w);
+      }
+    });
+    const common = Math.max(20, COMMON_SHARE * vocabulary.documents);
+    const byRarity = [...boosts.keys()]
+      .map((key) => ({ key, df: keyFrequency(key) }))
+      .filter((t) => t.df > 0)
+      .sort((a, b) => a.df - b.df);
+    const kept = byRarity.filter((t, i) => i < MIN_SEARCH_TERMS || (t.df <= common && i < MAX_SEARCH_TERMS));
+    return new Map(kept.map((t) => [t.key, boosts.get(t.key)!]));
+  }
+
+  function candidate(s: IndexedSituation, score: number): MatchCandidate {
+    return { code: s.code, question: s.question, fieldSlug: s.fieldSlug, fieldName: s.fieldName, score: Math.round(score * 1000) / 1000 };
+  }
+
+  function rank(plan: QueryPlan, field: string | undefined): Array<{ situation: IndexedSituation; parts: ScoreParts }> {
+    const boosts = searchTerms(plan);
+    if (boosts.size === 0) return [];
+    const hits = index.search([...boosts.keys()].join(' '), {
+      boost: FIELD_BOOST,
+      boostTerm: (term) => boosts.get(term) ?? 0,
+      filter: field === undefined ? undefined : (r) => situations.get(r.id)?.fieldSlug === field,
+    });
+    const ranked: Array<{ situation: IndexedSituation; parts: ScoreParts }> = [];
+    for (const hit of hits.slice(0, rescored)) {
+      const situation = situations.get(hit.id as string);
+      if (!situation) continue;
+      ranked.push({ situation, parts: scoreSituation(plan, situation, vocabulary, scoring) });
+    }
+    ranked.sort((a, b) => b.parts.confidence - a.parts.confidence || a.situation.code.localeCompare(b.situation.code));
+    return ranked;
+  }
+
+  return {
+    build(list) {
+      index = newIndex();
+      vocabulary = new Vocabulary();
+      situations.clear();
+      for (const s of list) {
+        if (situations.has(s.code)) removeIndexed(s.code);
+        add(s);
+      }
+    },
+    upsert(situation) {
+      removeIndexed(situation.code);
+      add(situation);
+    },
+    remove(code) {
+      return removeIndexed(code);
+    },
+    setDictionary(next) {
+      dictionary = compileDictionary(parseDictionary(next));
+    },
+    match(question, matchOptions = {}) {
+      const text = typeof question === 'string' ? question.slice(0, MAX_QUESTION_CHARS) : '';
+      const smallTalk = detectSmallTalk(text);
+      if (smallTalk) return { decision: 'escalate', reason: 'small_talk', smallTalk, candidates: [] };
+      const plan = analyseQuery(text, dictionary, vocabulary);
+      if (plan.slots.length === 0) return { decision: 'escalate', reason: 'empty', candidates: [] };
+      const ranked = rank(plan, matchOptions.field);
+      const verdict = decide(
+        ranked.map((r) => r.parts.confidence),
+        thresholds,
+      );
+      const shown = verdict.decision === 'clarify' ? verdict.choices : 5;
+      const candidates = ranked.slice(0, shown).map((r) => candidate(r.situation, r.parts.confidence));
+      return { decision: verdict.decision, reason: verdict.reason, candidates };
+    },
+    explain(question, explainOptions = {}) {
+      const text = typeof question === 'string' ? question.slice(0, MAX_QUESTION_CHARS) : '';
+      const plan = analyseQuery(text, dictionary, vocabulary);
+      const ranked = plan.slots.length > 0 ? rank(plan, explainOptions.field) : [];
+      return {
+        smallTalk: detectSmallTalk(text),
+        tokens: plan.tokens,
+        ranked: ranked.slice(0, explainOptions.limit ?? 10).map((r) => ({
+          ...candidate(r.situation, r.parts.confidence),
+          queryCoverage: Math.round(r.parts.queryCoverage * 1000) / 1000,
+          textCoverage: Math.round(r.parts.textCoverage * 1000) / 1000,
+        })),
+      };
+    },
+    get size() {
+      return situations.size;
+    },
+    stats() {
+      return {
+        situations: situations.size,
+        vocabulary: vocabulary.size,
+        indexTerms: index.termCount,
+        dictionaryEntries: dictionary.entries,
+      };
+    },
+  };
+}
