@@ -1,15 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { badRequest } from '../errors.js';
 import { presentCitation, type KnowledgeRepository } from '../knowledge/index.js';
 import type { MatchingService } from './matching.service.js';
 
 export const MAX_QUESTION_LENGTH = 1000;
-
-const askSchema = z.object({
-  question: z.unknown(),
-  field: z.unknown().optional(),
-});
 
 /**
  * POST /api/v1/ask: the matching decision over HTTP, in an exact contract
@@ -18,11 +12,11 @@ const askSchema = z.object({
 export function askRoutes(matching: MatchingService, knowledge: KnowledgeRepository): Router {
   const router = Router();
   router.post('/ask', async (req, res) => {
-    const body = askSchema.safeParse(req.body ?? {});
-    if (!body.success || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
       throw badRequest('Yêu cầu phải là JSON dạng {"question": "..."}.', undefined, 'invalid_request');
     }
-    const { question, field } = body.data;
+    const { question, field } = req.body as { question?: unknown; field?: unknown };
+    if (question === undefined || question === null) throw badRequest('Vui lòng nhập câu hỏi.', undefined, 'empty_question');
     if (typeof question !== 'string') throw badRequest('Câu hỏi phải là một chuỗi văn bản.', undefined, 'invalid_question');
     const text = question.normalize('NFC').trim();
     if (!text) throw badRequest('Vui lòng nhập câu hỏi.', undefined, 'empty_question');
