@@ -31,7 +31,7 @@ const configSchema = z.object({
   MATCH_CLARIFY_BAND: z.coerce.number().min(0).max(1).optional(),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(50).max(5000).default(1000),
   CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
-  CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(10_000).default(60),
+  CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
 });
 
