@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export type Sender = 'citizen' | 'bot' | 'consultant' | 'system';
 export type MessageKind = 'text' | 'answer' | 'clarify' | 'escalate' | 'small_talk' | 'choice' | 'notice';
@@ -91,25 +91,43 @@ export function createChatRepository(dataSource: DataSource) {
     },
 
     /**
-     * Inserts messages in order in one transaction; `replyTo` below 0 refers to an earlier
-     * message of the same batch (-1 = the first). Returns them stored.
+     * Inserts messages in order, touches the conversation and (optionally) records a clarify
+     * pick, all in ONE statement (data-modifying CTEs): atomic without a transaction and one
+     * round trip, which matters on the single PGlite session. `replyTo` below 0 refers to an
+     * earlier message of the same batch (-1 = the first).
      */
-    async appendMessages(conversationId: string, messages: NewMessage[], extra?: (manager: EntityManager, stored: ChatMessage[]) => Promise<void>): Promise<ChatMessage[]> {
-      return dataSource.transaction(async (manager) => {
-        const stored: ChatMessage[] = [];
-        for (const message of messages) {
-          const replyTo = message.replyTo != null && message.replyTo < 0 ? (stored[-message.replyTo - 1]?.id ?? null) : (message.replyTo ?? null);
-          const [row] = await manager.query(
-            `INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
-             VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING ${MESSAGE_COLUMNS}`,
-            [conversationId, message.clientId ?? null, message.sender, message.kind, message.body, JSON.stringify(message.payload ?? {}), replyTo],
-          );
-          stored.push(row);
-        }
-        await manager.query(`UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1`, [conversationId]);
-        if (extra) await extra(manager, stored);
-        return stored;
+    async appendMessages(
+      conversationId: string,
+      messages: NewMessage[],
+      options: { clarifyPick?: { messageId: number; situationCode: string; answerIndex: number } } = {},
+    ): Promise<ChatMessage[]> {
+      const params: unknown[] = [conversationId];
+      const p = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      const ctes = messages.map((m, i) => {
+        const replyTo =
+          m.replyTo != null && m.replyTo < 0 ? `(SELECT id FROM m${-m.replyTo - 1})` : m.replyTo != null ? `${p(m.replyTo)}::bigint` : 'NULL::bigint';
+        return `m${i} AS (INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
+          SELECT $1::uuid, ${p(m.clientId ?? null)}::text, ${p(m.sender)}::text, ${p(m.kind)}::text, ${p(m.body)}::text,
+                 ${p(JSON.stringify(m.payload ?? {}))}::jsonb, ${replyTo}
+          RETURNING ${MESSAGE_COLUMNS})`;
       });
+      ctes.push(`touched AS (UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING id)`);
+      const pick = options.clarifyPick;
+      if (pick) {
+        ctes.push(`pick AS (INSERT INTO clarify_picks (message_id, conversation_id, situation_code, answer_message_id)
+          SELECT ${p(pick.messageId)}::bigint, $1::uuid, ${p(pick.situationCode)}::text, id FROM m${pick.answerIndex} RETURNING message_id)`);
+      }
+      const rows: (ChatMessage & { touched: number })[] = await dataSource.query(
+        `WITH ${ctes.join(',\n')}
+         SELECT *, (SELECT count(*) FROM touched) AS touched FROM (${messages.map((_, i) => `SELECT * FROM m${i}`).join(' UNION ALL ')}) AS stored
+         ORDER BY id`,
+        params,
+      );
+      if (rows[0] && rows[0].touched === 0) throw new Error(`conversation ${conversationId} vanished`);
+      return rows.map(({ touched: _touched, ...message }) => message);
     },
 
     async setStatus(conversationId: string, status: ConversationStatus): Promise<void> {

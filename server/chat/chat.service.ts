@@ -132,11 +132,8 @@ export function createChatService(deps: ChatServiceDeps) {
         { ...reply, replyTo: -1 },
       ];
       try {
-        const [choice, answer] = await repo.appendMessages(conversationId, batch, async (manager, stored) => {
-          await manager.query(
-            `INSERT INTO clarify_picks (message_id, conversation_id, situation_code, answer_message_id) VALUES ($1, $2, $3, $4)`,
-            [clarify.id, conversationId, input.code, (stored[1] as ChatMessage).id],
-          );
+        const [choice, answer] = await repo.appendMessages(conversationId, batch, {
+          clarifyPick: { messageId: clarify.id, situationCode: input.code, answerIndex: 1 },
         });
         publish([choice as ChatMessage, answer as ChatMessage]);
         return { message: choice as ChatMessage, replies: [answer as ChatMessage], duplicate: false };
