@@ -34,7 +34,9 @@ export function citationForCitizen(citation: CitationView) {
       ? `Văn bản này đã hết hiệu lực, được thay thế bởi ${doc.replacedBy.title} số ${doc.replacedBy.number}.`
       : 'Văn bản này đã hết hiệu lực.';
   } else if (doc?.status === 'amended') {
-    note = 'Văn bản này đã được sửa đổi, bổ sung; nội dung trích dẫn đang được rà soát theo quy định mới.';
+    note = doc.amendedBy?.length
+      ? `Văn bản này đã được sửa đổi, bổ sung bởi ${doc.amendedBy.join(', ')}.`
+      : 'Văn bản này đã được sửa đổi, bổ sung.';
   }
   return {
     document: doc?.number ?? citation.documentRef,

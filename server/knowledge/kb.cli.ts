@@ -8,7 +8,9 @@ import { loadSnapshots, serialiseSnapshots } from './kb.export.js';
 import { formatRowError, importSituations, type ImportReport } from './kb.import.service.js';
 import { formatFromName, parseKbFile } from './kb.parse.js';
 import { listKnownFields } from './kb.repository.js';
+import { seedIfEmpty } from './kb.bundle.js';
 import { knowledgeStats } from './kb.stats.js';
+import { resolveFromRoot } from '../paths.js';
 import { validateRows } from './kb.validate.js';
 
 const USAGE = `Usage: npm run kb -- <command>
@@ -16,6 +18,7 @@ const USAGE = `Usage: npm run kb -- <command>
   import-documents FILE                                    add or update legal documents (.jsonl)
   export FILE [--status S] [--field SLUG]                  export situations (format by extension)
   validate FILE [--create-fields]                          check a file without writing anything
+  seed                                                     import the bundled knowledge base into an empty database
   stats                                                    counts per field and per cited document`;
 
 async function main(): Promise<number> {
@@ -40,12 +43,12 @@ async function main(): Promise<number> {
     console.error(`"${command}" needs a file.\n\n${USAGE}`);
     return 2;
   }
-  if (!needsFile.includes(command) && command !== 'stats') {
+  if (!needsFile.includes(command) && command !== 'stats' && command !== 'seed') {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
   }
 
-  const { db } = await openMigratedDatabase();
+  const { db, config } = await openMigratedDatabase();
   try {
     switch (command) {
       case 'import': {
@@ -89,6 +92,11 @@ async function main(): Promise<number> {
         const snapshots = await loadSnapshots(db.dataSource.manager, { statuses: values.status, field: values.field });
         writeFileSync(file as string, await serialiseSnapshots(snapshots, formatFromName(file as string)));
         console.log(`Exported ${snapshots.length} situations to ${file}`);
+        return 0;
+      }
+      case 'seed': {
+        const result = await seedIfEmpty(db.dataSource, resolveFromRoot(config.KB_DIR));
+        console.log(result.seeded ? `Imported the bundled knowledge base: ${result.report?.created} situations, ${result.documents?.created} documents.` : 'The database already has situations: nothing imported.');
         return 0;
       }
       default: {

@@ -21,6 +21,7 @@ export interface CitationView {
     type: string;
     status: 'in_force' | 'amended' | 'repealed';
     effectiveDate: string | null;
+    amendedBy: string[];
     replacedBy: null | { number: string; title: string };
   };
 }
@@ -59,7 +60,7 @@ export function createKnowledgeRepository(dataSource: DataSource) {
                            'documentRef', c.document_ref, 'title', c.title, 'article', c.article, 'clause', c.clause,
                            'document', CASE WHEN d.id IS NULL THEN NULL ELSE jsonb_build_object(
                               'number', d.number, 'title', d.title, 'type', d.doc_type, 'status', d.status,
-                              'effectiveDate', d.effective_date,
+                              'effectiveDate', d.effective_date, 'amendedBy', to_jsonb(d.amended_by),
                               'replacedBy', CASE WHEN r.id IS NULL THEN NULL
                                                  ELSE jsonb_build_object('number', r.number, 'title', r.title) END) END)
                            ORDER BY c.position)
