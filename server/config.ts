@@ -35,6 +35,9 @@ const configSchema = z.object({
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
 });
 
+/** Every variable the service reads (the schema's keys), for the .env.example check. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape);
+
 /** Typed configuration of the whole service, parsed once at start. */
 export type Config = z.infer<typeof configSchema>;
 

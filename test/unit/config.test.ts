@@ -26,3 +26,17 @@ describe('configuration', () => {
     expect(problems).to.have.members(['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'SEED_ON_EMPTY']);
   });
 });
+
+describe('.env.example', () => {
+  it('lists every variable the configuration schema reads, and nothing else', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { CONFIG_KEYS } = await import('../../server/config.js');
+    const { PROJECT_ROOT } = await import('../../server/paths.js');
+    const listed = readFileSync(path.join(PROJECT_ROOT, '.env.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
+      .map((line) => line.split('=')[0]);
+    expect([...listed].sort()).to.deep.equal([...CONFIG_KEYS].sort());
+  });
+});
