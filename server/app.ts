@@ -60,6 +60,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     matcher: matching,
     events,
     maxMessageLength: config.CHAT_MAX_MESSAGE_LENGTH,
+    conversationTtlDays: config.CHAT_CONVERSATION_TTL_DAYS,
   });
 
   const app = express();

@@ -29,6 +29,7 @@ const configSchema = z.object({
   MATCH_ANSWER_MARGIN: z.coerce.number().min(0).max(1).optional(),
   MATCH_CLARIFY_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   MATCH_CLARIFY_BAND: z.coerce.number().min(0).max(1).optional(),
+  CHAT_CONVERSATION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   CHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(50).max(5000).default(1000),
   CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
   CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),

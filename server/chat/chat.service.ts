@@ -13,6 +13,10 @@ export interface ChatServiceDeps {
   events: EventBus;
   /** Longest question accepted, in characters. */
   maxMessageLength: number;
+  /** Days after the last message when a conversation can no longer be resumed. */
+  conversationTtlDays: number;
+  /** The current time (tests move it). */
+  now?: () => Date;
 }
 
 /** Errors a citizen may see, with stable codes. */
@@ -78,6 +82,8 @@ export function createChatService(deps: ChatServiceDeps) {
     async resume(token: string, lastSeenId: number): Promise<{ conversation: Conversation; messages: ChatMessage[] }> {
       const conversation = await repo.findConversationByTokenHash(hashToken(token));
       if (!conversation) throw chatErrors.conversationNotFound();
+      const idleMs = (deps.now?.() ?? new Date()).getTime() - new Date(conversation.lastMessageAt).getTime();
+      if (idleMs > deps.conversationTtlDays * 86_400_000) throw chatErrors.conversationNotFound();
       return { conversation, messages: await repo.listMessagesAfter(conversation.id, lastSeenId) };
     },
 

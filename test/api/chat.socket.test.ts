@@ -215,3 +215,50 @@ describe(`resuming across a server restart (${engineName})`, function () {
     }
   });
 });
+
+describe(`chat access rules (${engineName})`, function () {
+  this.timeout(30_000);
+
+  it('a conversation idle longer than the retention period cannot be resumed', async () => {
+    const db = await testDatabase();
+    await seedChatKnowledge(db);
+    const { app, baseUrl } = await startTestApp(db, { CHAT_CONVERSATION_TTL_DAYS: '30' });
+    try {
+      const socket = await chatClient(baseUrl);
+      const { data } = await request(socket, 'conversation:start');
+      await db.dataSource.query(`UPDATE conversations SET last_message_at = now() - interval '31 days' WHERE id = $1`, [data.conversationId]);
+      const res = await request(socket, 'conversation:resume', { token: data.token, lastSeenId: 0 });
+      expect(res.error!.code).to.equal('conversation_not_found');
+      socket.disconnect();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('only the allowed origins may open a chat socket or call the API from a browser', async () => {
+    const db = await testDatabase();
+    const { app, baseUrl } = await startTestApp(db, { CORS_ORIGINS: 'https://stp.example.gov.vn' });
+    try {
+      const allowed = await chatClient(baseUrl, { Origin: 'https://stp.example.gov.vn' });
+      expect(allowed.connected).to.equal(true);
+      allowed.disconnect();
+      const refused = await chatClient(baseUrl, { Origin: 'https://evil.example.com' }).then(
+        (s) => {
+          s.disconnect();
+          return 'connected';
+        },
+        () => 'refused',
+      );
+      expect(refused).to.equal('refused');
+      const preflight = await fetch(`${baseUrl}/api/v1/ask`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://stp.example.gov.vn', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).to.equal('https://stp.example.gov.vn');
+      const other = await fetch(`${baseUrl}/api/v1/fields`, { headers: { Origin: 'https://evil.example.com' } });
+      expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+    } finally {
+      await app.close();
+    }
+  });
+});
