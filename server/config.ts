@@ -34,6 +34,19 @@ const configSchema = z.object({
   CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
   CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
+  OFFICE_HOURS: z
+    .string()
+    .default('1-5 07:30-11:30,13:30-17:00')
+    .refine((v) => /^[0-6](-[0-6])?(,[0-6](-[0-6])?)* \d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/.test(v), 'must look like "1-5 07:30-11:30,13:30-17:00" (days 0=Sunday..6, Vietnam time)'),
+  CONSULTANT_GRACE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  QUEUE_WAIT_WARN_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  QUEUE_WAIT_ALERT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Hỏi Luật <no-reply@localhost>'),
+  SESSION_TTL_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(12),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
 });
 
 /** Every variable the service reads (the schema's keys), for the .env.example check. */

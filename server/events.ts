@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ChatMessage } from './chat/chat.repository.js';
+import type { Escalation } from './consultation/consultation.repository.js';
 
 /**
  * What services announce. Transport code (realtime/) listens and turns these into room
@@ -8,6 +9,8 @@ import type { ChatMessage } from './chat/chat.repository.js';
 export interface DomainEvents {
   'message.created': { conversationId: string; message: ChatMessage };
   'conversation.updated': { conversationId: string; status: string };
+  /** An escalation was queued, claimed, transferred, released, closed or cancelled. */
+  'escalation.changed': { escalation: Escalation; change: string };
 }
 
 /** A typed event bus over EventEmitter; listeners run synchronously and must not throw. */

@@ -21,8 +21,6 @@ export const TEXT = {
   identity:
     'Tôi là trợ lý tự động của Hỏi Luật, trả lời dựa trên các tình huống pháp luật do Sở Tư pháp biên soạn. Khi chưa chắc chắn, tôi sẽ chuyển câu hỏi đến chuyên viên tư vấn.',
   other: 'Tôi chỉ có thể hỗ trợ các câu hỏi về pháp luật. Bạn hãy nhập câu hỏi pháp luật của mình nhé.',
-  consultantRequested:
-    'Yêu cầu gặp chuyên viên tư vấn của bạn đã được ghi nhận. Chuyên viên sẽ trả lời trong cuộc trò chuyện này; bạn có thể giữ nguyên trang hoặc quay lại sau.',
 } as const;
 
 /** A citation as the citizen sees it, with a note when the document is no longer as cited. */

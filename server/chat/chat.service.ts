@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { KnowledgeRepository } from '../knowledge/index.js';
-import { answerReply, clarifyReply, escalateReply, relatedCandidates, smallTalkReply, TEXT } from './bot-reply.js';
+import { answerReply, clarifyReply, escalateReply, relatedCandidates, smallTalkReply } from './bot-reply.js';
 import type { ChatMessage, ChatRepository, Conversation, NewMessage } from './chat.repository.js';
 import type { QuestionMatcher } from './chat.ports.js';
 
@@ -101,8 +101,9 @@ export function createChatService(deps: ChatServiceDeps) {
       if (previous) return { message: previous, replies: await repo.findReplies(previous.id), duplicate: true };
 
       const citizen: NewMessage = { clientId: input.clientId, sender: 'citizen', kind: 'text', body: text };
-      // While a consultant has the conversation, the bot stays quiet.
-      const batch = conversation.status === 'with_consultant' ? [citizen] : [citizen, { ...(await replyFor(text)), replyTo: -1 }];
+      // Once the citizen asked for a person (waiting, or with a consultant), the bot stays quiet.
+      const botQuiet = conversation.status === 'with_consultant' || conversation.status === 'waiting';
+      const batch = botQuiet ? [citizen] : [citizen, { ...(await replyFor(text)), replyTo: -1 }];
       try {
         const [message, ...replies] = await repo.appendMessages(conversationId, batch);
         publish([message as ChatMessage, ...replies]);
@@ -163,17 +164,6 @@ export function createChatService(deps: ChatServiceDeps) {
         helpful: input.helpful,
         comment: (input.comment ?? '').normalize('NFC').trim(),
       });
-    },
-
-    /** The citizen asks for a person; recorded now, queued by the consultation module. */
-    async requestConsultant(conversationId: string): Promise<ChatMessage[]> {
-      const conversation = await conversationOrFail(conversationId);
-      if (conversation.status === 'waiting' || conversation.status === 'with_consultant') return [];
-      await repo.setStatus(conversationId, 'waiting');
-      const stored = await repo.appendMessages(conversationId, [{ sender: 'system', kind: 'notice', body: TEXT.consultantRequested, payload: { notice: 'consultant_requested' } }]);
-      events.emit('conversation.updated', { conversationId, status: 'waiting' });
-      publish(stored);
-      return stored;
     },
 
     async getConversation(id: string) {

@@ -6,6 +6,7 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { chatSchemas, presentMessage, type ChatService } from '../chat/index.js';
+import type { ConsultationService } from '../consultation/consultation.service.js';
 import { rooms } from './rooms.js';
 import { withAck } from './with-ack.js';
 
@@ -31,8 +32,20 @@ export function clientAddress(socket: Socket): string {
  * The citizens' namespace `/chat`: commands with acks, replies broadcast to the conversation's
  * room (every tab of the same conversation sees them).
  */
-export function registerChatNamespace(nsp: Namespace, deps: { chat: ChatService; events: EventBus; config: Config; logger: Logger }) {
-  const { chat, events, config, logger } = deps;
+const contactSchema = z
+  .object({
+    name: z.string().max(120).optional(),
+    phone: z.string().max(30).regex(/^[0-9 +().-]*$/, 'phone').optional(),
+    email: z.union([z.literal(''), z.string().email().max(254)]).optional(),
+    consent: z.boolean().optional(),
+  })
+  .strict();
+
+export function registerChatNamespace(
+  nsp: Namespace,
+  deps: { chat: ChatService; consultation: ConsultationService; events: EventBus; config: Config; logger: Logger },
+) {
+  const { chat, consultation, events, config, logger } = deps;
   const perConversation = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE, 60_000);
   const perIp = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE_PER_IP, 60_000);
   const newPerIp = new RateLimiter(config.CHAT_CONVERSATIONS_PER_HOUR_PER_IP, 3_600_000);
@@ -42,6 +55,17 @@ export function registerChatNamespace(nsp: Namespace, deps: { chat: ChatService;
   });
   events.on('conversation.updated', ({ conversationId, status }) => {
     nsp.to(rooms.conversation(conversationId)).emit('conversation:updated', { conversationId, status });
+  });
+  // Whenever the queue moves, every waiting citizen learns their new place.
+  events.on('escalation.changed', () => {
+    consultation
+      .positions()
+      .then((positions) => {
+        for (const p of positions) {
+          nsp.to(rooms.conversation(p.conversationId)).emit('queue:position', { position: p.position, estimatedMinutes: p.estimatedMinutes });
+        }
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not compute queue positions'));
   });
 
   nsp.on('connection', (socket) => {
@@ -113,17 +137,26 @@ export function registerChatNamespace(nsp: Namespace, deps: { chat: ChatService;
 
     socket.on(
       'consultant:request',
-      withAck(logger, 'consultant:request', empty, async () => {
+      withAck(logger, 'consultant:request', contactSchema, async (contact) => {
         const conversationId = current();
-        const messages = await chat.requestConsultant(conversationId);
-        return { status: 'waiting', messages: messages.map(presentMessage) };
+        throttle(conversationId);
+        const { escalation, position, estimatedMinutes, created } = await consultation.escalate(conversationId, contact);
+        return { status: 'waiting', ticket: escalation.ticketCode, offline: escalation.offline, position, estimatedMinutes, created };
+      }),
+    );
+
+    socket.on(
+      'consultant:cancel',
+      withAck(logger, 'consultant:cancel', empty, async () => {
+        const conversationId = current();
+        return { cancelled: await consultation.cancel(conversationId) };
       }),
     );
 
     // Typing indicators may be dropped: volatile, to the others in the room only.
     socket.on('typing', () => {
       const id = socket.data.conversationId as string | undefined;
-      if (id) socket.volatile.to(rooms.conversation(id)).emit('typing', { sender: 'citizen' });
+      if (id) socket.volatile.to(rooms.conversation(id)).emit('typing', { sender: 'citizen', conversationId: id });
     });
   });
 }

@@ -113,14 +113,20 @@ describe(`citizen chat over socket.io (${engineName})`, function () {
   it('when nothing matches, then the bot offers a consultant, and the request is recorded once', async () => {
     const socket = await client();
     await request(socket, 'conversation:start');
+    const notices = collect(socket);
     const sent = await request(socket, 'message:send', { clientId: 'e1', text: 'thủ tục đăng ký nhãn hiệu cho sản phẩm xuất khẩu sang châu Âu' });
     expect(sent.data.replies[0]).to.include({ kind: 'escalate' });
     expect(sent.data.replies[0].payload.offer_consultant).to.equal(true);
-    const asked = await request(socket, 'consultant:request');
-    expect(asked.data.status).to.equal('waiting');
-    expect(asked.data.messages[0]).to.include({ sender: 'system', kind: 'notice' });
-    const twice = await request(socket, 'consultant:request');
-    expect(twice.data.messages).to.deep.equal([]);
+    const asked = await request(socket, 'consultant:request', {});
+    expect(asked.data).to.include({ status: 'waiting', created: true, offline: true });
+    expect(asked.data.ticket).to.match(/^[A-HJ-NP-Z2-9]{8}$/);
+    await waitFor(() => notices.some((m) => m.kind === 'notice'));
+    expect(notices.find((m) => m.kind === 'notice').text).to.contain(asked.data.ticket);
+    const twice = await request(socket, 'consultant:request', {});
+    expect(twice.data).to.include({ created: false, ticket: asked.data.ticket });
+    // While waiting for a person, the bot does not answer over them.
+    const meanwhile = await request(socket, 'message:send', { clientId: 'e2', text: 'chia tài sản khi ly hôn' });
+    expect(meanwhile.data.replies).to.deep.equal([]);
   });
 
   it('a rating is stored for an answer, replaced when given again, and refused for other messages', async () => {
