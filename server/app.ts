@@ -16,6 +16,7 @@ import { createMatchingService, type MatchingService } from './matching/matching
 import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 import { registerChatNamespace } from './realtime/chat.socket.js';
 import { createSocketServer } from './realtime/socket-server.js';
+import { createStaffModule, type StaffModule } from './staff/index.js';
 import { buildWidget } from './widget-host/widget.bundle.js';
 import { widgetRoutes } from './widget-host/widget.routes.js';
 
@@ -31,6 +32,8 @@ export interface App {
   express: express.Express;
   events: EventBus;
   matching: MatchingService;
+  /** Staff accounts and sessions: `staff.authenticateStaffSocket` for staff namespaces. */
+  staff: StaffModule;
   /** Disconnects sockets and stops the HTTP server (the database is the caller's to close). */
   close(): Promise<void>;
 }
@@ -63,6 +66,8 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     conversationTtlDays: config.CHAT_CONVERSATION_TTL_DAYS,
   });
 
+  const staff = createStaffModule({ dataSource: db.dataSource, config, logger });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -79,6 +84,9 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     }),
   );
   app.use(widgetRoutes(widget));
+  // Staff sessions are read only where staff work: never on the public API or the widget.
+  app.use(['/staff', '/admin', '/console'], staff.loadStaff);
+  app.use(staff.router);
   app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api/v1', knowledgeRoutes(knowledge));
@@ -96,6 +104,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     express: app,
     events,
     matching,
+    staff,
     close: async () => {
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
