@@ -6,15 +6,22 @@ import { createChatRepository, createChatService } from './chat/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { pendingMigrations } from './db/migrator.js';
+import { createConsultationRepository } from './consultation/consultation.repository.js';
+import { createConsultationService, type ConsultationService } from './consultation/consultation.service.js';
+import { createMailer } from './consultation/mailer.js';
+import { ticketRoutes } from './consultation/ticket.routes.js';
+import { parseOfficeHours } from './consultation/office-hours.js';
+import { Presence } from './consultation/presence.js';
 import { EventBus } from './events.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
-import { createKnowledgeRepository, knowledgeRoutes } from './knowledge/index.js';
+import { createKnowledgeRepository, importSituations, knowledgeRoutes } from './knowledge/index.js';
 import type { Logger } from './logger.js';
 import { askRoutes } from './matching/ask.routes.js';
 import { createMatchingService, type MatchingService } from './matching/matching.service.js';
 import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 import { registerChatNamespace } from './realtime/chat.socket.js';
+import { registerConsoleNamespace } from './realtime/console.socket.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { createStaffModule, type StaffModule } from './staff/index.js';
 import { buildWidget } from './widget-host/widget.bundle.js';
@@ -34,6 +41,9 @@ export interface App {
   matching: MatchingService;
   /** Staff accounts and sessions: `staff.authenticateStaffSocket` for staff namespaces. */
   staff: StaffModule;
+  consultation: ConsultationService;
+  /** Runs the background work now (requeue after grace periods, send email); tests call it. */
+  sweep(): Promise<void>;
   /** Disconnects sockets and stops the HTTP server (the database is the caller's to close). */
   close(): Promise<void>;
 }
@@ -57,8 +67,29 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     logger,
   });
   const widget = await buildWidget();
+  const chatRepo = createChatRepository(db.dataSource);
+  const presence = new Presence();
+  const consultationRepo = createConsultationRepository(db.dataSource);
+  const consultation = createConsultationService({
+    repo: consultationRepo,
+    chat: chatRepo,
+    knowledge,
+    matching,
+    events,
+    presence,
+    officeHours: parseOfficeHours(config.OFFICE_HOURS),
+    graceSeconds: config.CONSULTANT_GRACE_SECONDS,
+    waitWarnMinutes: config.QUEUE_WAIT_WARN_MINUTES,
+    waitAlertMinutes: config.QUEUE_WAIT_ALERT_MINUTES,
+    importDraft: async (record, actor) => {
+      const report = await importSituations(db.dataSource, { rows: [{ line: 1, values: record }], errors: [] }, { actor, source: 'consultation' });
+      if (report.ok) await matching.refresh(report.changedCodes);
+      return report;
+    },
+  });
+  const mailer = createMailer({ repo: consultationRepo, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, logger });
   const chat = createChatService({
-    repo: createChatRepository(db.dataSource),
+    repo: chatRepo,
     knowledge,
     matcher: matching,
     events,
@@ -84,6 +115,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     }),
   );
   app.use(widgetRoutes(widget));
+  app.use(ticketRoutes(consultation));
   // Staff sessions are read only where staff work: never on the public API or the widget.
   app.use(['/staff', '/admin', '/console'], staff.loadStaff);
   app.use(staff.router);
@@ -96,7 +128,34 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
 
   const http = createServer(app);
   const io = createSocketServer(http, config);
-  registerChatNamespace(io.of('/chat'), { chat, events, config, logger });
+  registerChatNamespace(io.of('/chat'), { chat, consultation, events, config, logger });
+  registerConsoleNamespace(io.of('/console'), {
+    authenticate: staff.authenticateStaffSocket,
+    consultation,
+    presence,
+    matching,
+    knowledge,
+    events,
+    logger,
+  });
+
+  // Background work of this instance: requeue tickets of consultants gone past the grace
+  // period, and send the email outbox. Each step is safe to run on several instances at once.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await consultation.releaseExpired();
+      await mailer.flush();
+    } catch (error) {
+      logger.warn({ err: error }, 'background sweep failed; will retry');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), 5_000);
+  sweeper.unref();
 
   return {
     http,
@@ -105,7 +164,12 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     events,
     matching,
     staff,
+    consultation,
+    sweep,
     close: async () => {
+      clearInterval(sweeper);
+      while (sweeping) await new Promise((r) => setTimeout(r, 10));
+      mailer.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         if (!http.listening) return resolve();

@@ -11,6 +11,8 @@ export interface DomainEvents {
   'conversation.updated': { conversationId: string; status: string };
   /** An escalation was queued, claimed, transferred, released, closed or cancelled. */
   'escalation.changed': { escalation: Escalation; change: string };
+  /** Someone is typing in a conversation (may be dropped). */
+  'conversation.typing': { conversationId: string; sender: 'citizen' | 'consultant' };
 }
 
 /** A typed event bus over EventEmitter; listeners run synchronously and must not throw. */

@@ -30,6 +30,8 @@ export interface ConsultationDeps {
   /** Minutes after which a waiting ticket is highlighted, then flagged urgent. */
   waitWarnMinutes: number;
   waitAlertMinutes: number;
+  /** Writes a draft situation through the knowledge-base importer (revisions included). */
+  importDraft: (record: Record<string, unknown>, actor: string) => Promise<{ ok: boolean; errors: { message: string }[] }>;
   now?: () => Date;
 }
 
@@ -168,11 +170,12 @@ export function createConsultationService(deps: ConsultationDeps) {
     /** Exactly one of several consultants claiming the same ticket gets it. */
     async claim(escalationId: string, consultant: Consultant): Promise<Escalation> {
       const staff = await repo.staffById(consultant.id);
-      const claimed = await repo.claim(escalationId, consultant.id, staff?.capacity ?? 3);
+      const capacity = staff?.capacity ?? 3;
+      if ((await repo.countAssigned(consultant.id)) >= capacity) throw consultationErrors.full();
+      // The statement re-checks the capacity; a null here means someone else holds or took the row.
+      const claimed = await repo.claim(escalationId, consultant.id, capacity);
       if (!claimed) {
-        const current = await repo.findById(escalationId);
-        if (!current) throw consultationErrors.notFound();
-        if (current.status === 'queued') throw consultationErrors.full();
+        if (!(await repo.findById(escalationId))) throw consultationErrors.notFound();
         throw consultationErrors.taken();
       }
       await chat.setStatus(claimed.conversationId, 'with_consultant');
@@ -305,6 +308,37 @@ export function createConsultationService(deps: ConsultationDeps) {
         question: escalation.question,
         replies: messages.filter((m) => m.sender === 'consultant' && new Date(m.createdAt).getTime() >= since),
       };
+    },
+
+    /**
+     * Turns a closed consultation into a draft situation for admins to review: the citizen's
+     * question (also kept as an alternate phrasing), the consultant's replies as the answer.
+     */
+    async promoteToDraft(escalationId: string, consultant: Consultant): Promise<{ code: string }> {
+      const escalation = await repo.findById(escalationId);
+      if (!escalation) throw consultationErrors.notFound();
+      if (escalation.status !== 'closed') throw consultationErrors.notClosed();
+      const messages = await chat.listMessagesAfter(escalation.conversationId, 0, 1000);
+      const since = new Date(escalation.createdAt).getTime();
+      const replies = messages.filter((m) => m.sender === 'consultant' && new Date(m.createdAt).getTime() >= since).map((m) => m.body);
+      if (replies.length === 0 || !escalation.question) throw new AppError('nothing_to_promote', 400, 'Cuộc tư vấn chưa có câu hỏi hoặc câu trả lời để tạo tình huống.');
+      const fields = await deps.knowledge.listFields();
+      const field = escalation.fieldSlugs.find((f) => fields.some((x) => x.slug === f)) ?? fields[0]?.slug;
+      if (!field) throw new AppError('no_field', 409, 'Chưa có lĩnh vực nào để gắn tình huống.');
+      const code = `NHAP-${escalation.ticketCode}`;
+      const report = await deps.importDraft({
+        code,
+        field,
+        question: escalation.question.slice(0, 1000),
+        alternates: [escalation.question.slice(0, 1000)],
+        answer: replies.join('\n\n').slice(0, 20000),
+        legal_basis: [],
+        tags: [],
+        status: 'draft',
+      }, consultant.email);
+      if (!report.ok) throw new AppError('promote_failed', 400, report.errors.map((e) => e.message).join('; '));
+      await repo.addNote(escalation.id, consultant.id, `Tạo tình huống nháp ${code}`, 'event');
+      return { code };
     },
 
     async detail(escalationId: string) {

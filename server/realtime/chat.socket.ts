@@ -56,6 +56,9 @@ export function registerChatNamespace(
   events.on('conversation.updated', ({ conversationId, status }) => {
     nsp.to(rooms.conversation(conversationId)).emit('conversation:updated', { conversationId, status });
   });
+  events.on('conversation.typing', ({ conversationId, sender }) => {
+    if (sender === 'consultant') nsp.to(rooms.conversation(conversationId)).volatile.emit('typing', { sender });
+  });
   // Whenever the queue moves, every waiting citizen learns their new place.
   events.on('escalation.changed', () => {
     consultation
@@ -156,7 +159,7 @@ export function registerChatNamespace(
     // Typing indicators may be dropped: volatile, to the others in the room only.
     socket.on('typing', () => {
       const id = socket.data.conversationId as string | undefined;
-      if (id) socket.volatile.to(rooms.conversation(id)).emit('typing', { sender: 'citizen', conversationId: id });
+      if (id) events.emit('conversation.typing', { conversationId: id, sender: 'citizen' });
     });
   });
 }
