@@ -6,6 +6,7 @@ import { createChatRepository, createChatService } from './chat/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { pendingMigrations } from './db/migrator.js';
+import { buildConsoleScript, consoleRoutes } from './console/console.routes.js';
 import { createConsultationRepository } from './consultation/consultation.repository.js';
 import { createConsultationService, type ConsultationService } from './consultation/consultation.service.js';
 import { createMailer } from './consultation/mailer.js';
@@ -66,7 +67,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     },
     logger,
   });
-  const widget = await buildWidget();
+  const [widget, consoleScript] = await Promise.all([buildWidget(), buildConsoleScript()]);
   const chatRepo = createChatRepository(db.dataSource);
   const presence = new Presence();
   const consultationRepo = createConsultationRepository(db.dataSource);
@@ -119,6 +120,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   // Staff sessions are read only where staff work: never on the public API or the widget.
   app.use(['/staff', '/admin', '/console'], staff.loadStaff);
   app.use(staff.router);
+  app.use(consoleRoutes(consoleScript));
   app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api/v1', knowledgeRoutes(knowledge));

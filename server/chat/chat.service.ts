@@ -61,7 +61,8 @@ export function createChatService(deps: ChatServiceDeps) {
       return escalateReply();
     }
     if (result.decision === 'clarify' && result.candidates.length >= 2) return clarifyReply(result.candidates.slice(0, 4));
-    return escalateReply(result.candidates.slice(0, 2).filter((c) => c.score > 0));
+    // Weak guesses are offered only when they are not far off: a wrong suggestion misleads.
+    return escalateReply(result.candidates.slice(0, 2).filter((c) => c.score >= 0.3));
   }
 
   async function conversationOrFail(id: string): Promise<Conversation> {

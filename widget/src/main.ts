@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { accessibleAccent } from './color.js';
 import { el } from './dom.js';
+import { contactForm } from './consultant.view.js';
 import { renderMessage, renderPending } from './messages.view.js';
 import { buildPanel } from './panel.view.js';
 import { createStorage, newClientId } from './storage.js';
@@ -115,9 +116,11 @@ function boot() {
     if (starting) return starting;
     starting = (async () => {
       if (saved.token) {
-        const res = await emit<{ messages: MessageDto[] }>('conversation:resume', { token: saved.token, lastSeenId });
+        const res = await emit<{ messages: MessageDto[]; status: string }>('conversation:resume', { token: saved.token, lastSeenId });
         if ('data' in res) {
           res.data.messages.forEach(show);
+          if (res.data.status === 'waiting') showQueue(null, null, true);
+          else if (res.data.status === 'with_consultant') ui.askHuman.hidden = true;
           bound = true;
           return true;
         }
@@ -199,11 +202,21 @@ function boot() {
         rerender(messageId);
       } else notice(res.error.message);
     },
-    async requestConsultant() {
-      if (!(await ensureConversation(true))) return;
-      const res = await emit<{ messages: MessageDto[] }>('consultant:request', {});
-      if ('data' in res) res.data.messages.forEach(show);
-      else notice(res.error.message);
+    requestConsultant() {
+      if (ui.log.querySelector('.contact')) return;
+      const form = contactForm(
+        async (contact) => {
+          if (!(await ensureConversation(true))) return;
+          const res = await emit<{ position: number | null; estimatedMinutes: number | null; offline: boolean; ticket: string }>('consultant:request', contact);
+          if ('error' in res) return notice(res.error.message);
+          form.remove();
+          showQueue(res.data.position, res.data.estimatedMinutes, res.data.offline, res.data.ticket);
+        },
+        () => form.remove(),
+      );
+      ui.log.append(form);
+      scrollDown();
+      form.querySelector('input')?.focus();
     },
     retry(clientId) {
       const text = failed.get(clientId);
@@ -239,6 +252,30 @@ function boot() {
   window.addEventListener('online', () => setStatus(socket.connected ? 'online' : 'reconnecting'));
   socket.on('message:created', (m: MessageDto) => {
     if (!rendered.has(m.id)) show(m);
+  });
+  const showQueue = (position: number | null, minutes: number | null, offline: boolean, ticket?: string) => {
+    ui.queueBar.hidden = false;
+    ui.askHuman.hidden = true;
+    ui.queueText.textContent = offline
+      ? `Đã gửi câu hỏi cho chuyên viên${ticket ? ` · mã tra cứu ${ticket}` : ''}`
+      : `Đang chờ chuyên viên: vị trí ${position ?? '?'}, khoảng ${minutes ?? '?'} phút`;
+  };
+  const hideQueue = () => {
+    ui.queueBar.hidden = true;
+    ui.askHuman.hidden = false;
+  };
+  ui.askHuman.addEventListener('click', () => actions.requestConsultant());
+  ui.cancelRequest.addEventListener('click', async () => {
+    const res = await emit<{ cancelled: boolean }>('consultant:cancel', {});
+    if ('error' in res) notice(res.error.message);
+    else hideQueue();
+  });
+  socket.on('queue:position', (p: { position: number; estimatedMinutes: number }) => showQueue(p.position, p.estimatedMinutes, false));
+  socket.on('conversation:updated', (c: { status: string }) => {
+    if (c.status === 'with_consultant') {
+      ui.queueBar.hidden = true;
+      ui.askHuman.hidden = true;
+    } else if (c.status === 'open') hideQueue();
   });
   socket.on('typing', (info: { sender: string }) => {
     if (info.sender !== 'consultant') return;

@@ -13,6 +13,11 @@ export function buildPanel(shadow: ShadowRoot, options: PanelOptions) {
   const closeButton = el('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Đóng cửa sổ hỏi đáp', text: '✕' });
   const log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Nội dung trò chuyện', tabindex: '0' });
   const typing = el('div', { class: 'typing', 'aria-live': 'polite' });
+  const queueText = el('span', { role: 'status' });
+  const cancelRequest = el('button', { type: 'button', class: 'link', text: 'Hủy yêu cầu' });
+  const queueBar = el('div', { class: 'queuebar', hidden: true }, [queueText, cancelRequest]);
+  const askHuman = el('button', { type: 'button', class: 'link', text: 'Gặp chuyên viên tư vấn' });
+  const askBar = el('div', { class: 'askbar' }, [askHuman]);
   const input = el('textarea', {
     id: 'hl-input',
     rows: '2',
@@ -26,6 +31,8 @@ export function buildPanel(shadow: ShadowRoot, options: PanelOptions) {
     el('div', { class: 'header' }, [el('h2', { id: 'hl-title' }, [options.title, status]), newButton, closeButton]),
     log,
     typing,
+    queueBar,
+    askBar,
     form,
     counter,
   ]);
@@ -41,7 +48,7 @@ export function buildPanel(shadow: ShadowRoot, options: PanelOptions) {
   };
   input.addEventListener('input', updateCounter);
 
-  return { launcher, panel, status, newButton, closeButton, log, typing, input, send, form, updateCounter };
+  return { launcher, panel, status, newButton, closeButton, log, typing, queueBar, queueText, cancelRequest, askHuman, input, send, form, updateCounter };
 }
 
 export type Panel = ReturnType<typeof buildPanel>;

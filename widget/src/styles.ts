@@ -47,6 +47,14 @@ button:focus-visible, textarea:focus-visible { outline: 3px solid #ffbf47; outli
 .counter.over { color: #b00020; font-weight: 600; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); border: 0; }
 .welcome { color: #3b4a5a; font-size: 14px; align-self: center; text-align: center; max-width: 95%; }
+.contact { display: flex; flex-direction: column; gap: 4px; max-width: 100%; width: 100%; text-align: left; }
+.contact input[type=text], .contact input[type=tel], .contact input[type=email] { font: inherit; padding: 6px; border: 1px solid #8a96a3; border-radius: 6px; }
+.contact .consent { font-size: 13.5px; }
+.form-error { color: #b00020; margin: 0; min-height: 0; }
+.queuebar { background: #fff8e1; border-top: 1px solid #e6c65c; padding: 6px 12px; font-size: 14px; display: flex; gap: 8px; align-items: center; justify-content: space-between; }
+.queuebar[hidden] { display: none; }
+.askbar { background: #fff; padding: 4px 12px 0; text-align: right; }
+.link { background: none; border: 0; color: ${accent}; text-decoration: underline; padding: 2px 0; font-size: 14px; }
 .typing { font-size: 13px; color: #4a5560; padding: 0 12px 4px; background: #f4f6f8; min-height: 0; }
 `;
 }
