@@ -139,6 +139,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     knowledge,
     events,
     logger,
+    autoAssign: config.AUTO_ASSIGN,
   });
 
   // Background work of this instance: requeue tickets of consultants gone past the grace

@@ -38,6 +38,7 @@ const configSchema = z.object({
     .string()
     .default('1-5 07:30-11:30,13:30-17:00')
     .refine((v) => /^[0-6](-[0-6])?(,[0-6](-[0-6])?)* \d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/.test(v), 'must look like "1-5 07:30-11:30,13:30-17:00" (days 0=Sunday..6, Vietnam time)'),
+  AUTO_ASSIGN: booleanFromEnv.default(false),
   CONSULTANT_GRACE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   QUEUE_WAIT_WARN_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   QUEUE_WAIT_ALERT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

@@ -163,6 +163,25 @@ export function createConsultationService(deps: ConsultationDeps) {
         .sort((a, b) => Number(b.specialty) - Number(a.specialty) || new Date(a.queuedAt).getTime() - new Date(b.queuedAt).getTime());
     },
 
+    /**
+     * Auto-assign: the consultant to offer a new ticket to: available, with room, preferring
+     * specialists of the ticket's field, then the least loaded. Null when nobody fits.
+     */
+    async pickConsultantFor(escalation: Escalation): Promise<string | null> {
+      let best: { id: string; specialist: boolean; load: number } | null = null;
+      for (const id of presence.available()) {
+        const staff = await repo.staffById(id);
+        if (!staff?.active) continue;
+        const load = await repo.countAssigned(id);
+        if (load >= staff.capacity) continue;
+        const specialist = escalation.fieldSlugs.some((f) => staff.fieldSlugs.includes(f));
+        if (!best || Number(specialist) > Number(best.specialist) || (specialist === best.specialist && load < best.load)) {
+          best = { id, specialist, load };
+        }
+      }
+      return best?.id ?? null;
+    },
+
     myConversations(consultant: Consultant) {
       return repo.listAssignedTo(consultant.id);
     },

@@ -28,6 +28,8 @@ export function registerConsoleNamespace(
     knowledge: KnowledgeRepository;
     events: EventBus;
     logger: Logger;
+    /** Offer each new ticket to one consultant instead of leaving it to whoever picks it. */
+    autoAssign: boolean;
   },
 ) {
   const { consultation, presence, events, logger } = deps;
@@ -49,6 +51,14 @@ export function registerConsoleNamespace(
 
   events.on('escalation.changed', ({ escalation, change }) => {
     nsp.emit('queue:changed', { id: escalation.id, change, status: escalation.status, assignedTo: escalation.assignedTo });
+    if (deps.autoAssign && escalation.status === 'queued') {
+      consultation
+        .pickConsultantFor(escalation)
+        .then((staffId) => {
+          if (staffId) nsp.to(rooms.staff(staffId)).emit('escalation:offered', { id: escalation.id, question: escalation.question, fieldSlugs: escalation.fieldSlugs });
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'auto-assign failed'));
+    }
   });
   events.on('message.created', ({ conversationId, message }) => {
     nsp.to(rooms.consoleConversation(conversationId)).emit('message:created', { conversationId, message: presentMessage(message) });
@@ -60,6 +70,7 @@ export function registerConsoleNamespace(
   nsp.on('connection', (socket) => {
     const staff = socket.data.staff as StaffPrincipal;
     const me: Consultant = { id: staff.id, email: staff.email, displayName: staff.name, role: staff.role };
+    void socket.join(rooms.staff(staff.id));
     if (presence.connect(staff.id, socket.id)) {
       void consultation.consultantCameOnline(staff.id).catch((error: unknown) => logger.warn({ err: error }, 'presence update failed'));
       nsp.emit('presence:changed', { staffId: staff.id, status: presence.status(staff.id) });

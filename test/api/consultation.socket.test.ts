@@ -266,3 +266,66 @@ describe(`human consultation over sockets (${engineName})`, function () {
     expect(moved.data.escalation.fieldSlugs).to.deep.equal(['dat-dai']);
   });
 });
+
+describe(`auto-assign and console pages (${engineName})`, function () {
+  this.timeout(60_000);
+  let app: App;
+  let baseUrl: string;
+
+  before(async () => {
+    const db = await testDatabase();
+    await seedChatKnowledge(db);
+    ({ app, baseUrl } = await startTestApp(db, { OFFICE_HOURS: ALWAYS_OPEN, AUTO_ASSIGN: 'true', CHAT_CONVERSATIONS_PER_HOUR_PER_IP: '1000' }));
+  });
+  after(() => app.close());
+
+  it('offers a new ticket to the least-loaded available specialist of its field', async () => {
+    const busy = await signedInStaff(app, { fieldSlugs: ['dat-dai'], capacity: 5 });
+    const free = await signedInStaff(app, { fieldSlugs: ['dat-dai'], capacity: 5 });
+    const generalist = await signedInStaff(app, { fieldSlugs: [], capacity: 5 });
+    const busySocket = await consoleClient(baseUrl, busy.cookie);
+    const freeSocket = await consoleClient(baseUrl, free.cookie);
+    const otherSocket = await consoleClient(baseUrl, generalist.cookie);
+    try {
+      // The busy specialist already holds a conversation.
+      const first = await chatClient(baseUrl);
+      await request(first, 'conversation:start');
+      await request(first, 'message:send', { clientId: 'a1', text: 'chia tài sản khi ly hôn' });
+      await request(first, 'consultant:request', {});
+      const queue = await request(busySocket, 'queue:list');
+      await request(busySocket, 'escalation:claim', { id: queue.data.queue[0].id });
+
+      const offersToFree = collect(freeSocket, 'escalation:offered');
+      const offersToBusy = collect(busySocket, 'escalation:offered');
+      const offersToOther = collect(otherSocket, 'escalation:offered');
+      const citizen = await chatClient(baseUrl);
+      await request(citizen, 'conversation:start');
+      // The field comes from the bot's candidates: a land question.
+      await request(citizen, 'message:send', { clientId: 'a2', text: 'Đăng ký khai sinh muộn cho con thì làm ở đâu?' });
+      await request(citizen, 'consultant:request', {});
+      await waitFor(() => offersToFree.length + offersToBusy.length + offersToOther.length > 0);
+      const total = offersToFree.length + offersToBusy.length + offersToOther.length;
+      expect(total).to.equal(1);
+      expect(offersToFree).to.have.length(1);
+      first.disconnect();
+      citizen.disconnect();
+    } finally {
+      busySocket.disconnect();
+      freeSocket.disconnect();
+      otherSocket.disconnect();
+    }
+  });
+
+  it('sends a visitor without a session to the login page, and serves the console to a consultant', async () => {
+    const anonymous = await fetch(`${baseUrl}/console`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(anonymous.status).to.be.oneOf([302, 303]);
+    expect(anonymous.headers.get('location')).to.match(/^\/staff\/login/);
+    expect((await fetch(`${baseUrl}/console/console.js`, { redirect: 'manual' })).status).to.equal(401);
+    const { cookie } = await signedInStaff(app);
+    const page = await fetch(`${baseUrl}/console`, { headers: { cookie } });
+    expect(page.status).to.equal(200);
+    const html = await page.text();
+    expect(html).to.match(/<meta name="csrf-token" content="[A-Za-z0-9_-]{32,}">/);
+    expect(html).to.contain('Bàn tư vấn pháp luật');
+  });
+});

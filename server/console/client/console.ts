@@ -174,6 +174,13 @@ socket.on('connect', () => {
 socket.on('disconnect', () => ($('connection').textContent = 'Mất kết nối, đang thử lại…'));
 socket.on('connect_error', () => ($('connection').textContent = 'Không kết nối được (phiên đăng nhập có thể đã hết hạn).'));
 socket.on('queue:changed', () => void refreshLists());
+socket.on('escalation:offered', (offer: { id: string; question: string }) => {
+  void refreshLists().then(() => {
+    const item = document.querySelector(`#queue .ticket`);
+    item?.classList.add('offered');
+    flash(`Yêu cầu mới dành cho bạn: "${offer.question.slice(0, 80)}". Bấm "Nhận" để tiếp nhận.`);
+  });
+});
 socket.on('message:created', ({ conversationId, message }: { conversationId: string; message: any }) => {
   if (!current || current.conversationId !== conversationId) return;
   const log = document.getElementById('transcript');
