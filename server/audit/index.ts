@@ -1,0 +1,1 @@
+export { recordAudit, listAudit, type AuditEntry, type AuditFilter } from './audit.repository.js';
