@@ -1,6 +1,6 @@
 import { expandShorthand, findGroupTerms, type CompiledDictionary } from './dictionary.js';
 import { BREAK, isNumberToken, stripBoilerplate, stripEndParticles, tokenize } from './normalize.js';
-import { fold, hasDiacritics } from './syllable.js';
+import { decodeTelex, fold, hasDiacritics, isVietnameseSyllable } from './syllable.js';
 import { correctUnknown } from './typo.js';
 import { syllableImportance, type Vocabulary } from './vocabulary.js';
 
@@ -23,6 +23,11 @@ export interface Alternative {
 
 export interface Slot {
   alts: Alternative[];
+  /**
+   * For a dictionary term: its syllables one by one, so that a situation saying part of it
+   * ("dưới bao nhiêu tuổi" for "dưới 18 tuổi") still counts for part of it.
+   */
+  parts?: Array<{ alt: Alternative; weight: number }>;
   /** How much the slot says (importance × idf). */
   weight: number;
   /** A sentence break precedes the slot, so no bigram joins it to the previous one. */
@@ -42,9 +47,17 @@ export function analyseDocumentText(text: string): string[] {
   return stripBoilerplate(tokenize(text));
 }
 
-/** Canonical tokens of a question before any knowledge-base-dependent step. */
-export function questionTokens(text: string, dictionary: CompiledDictionary): string[] {
-  return stripBoilerplate(expandShorthand(stripEndParticles(tokenize(text)), dictionary));
+/**
+ * Canonical tokens of a question: raw Telex read first ("hoir" → "hỏi", "aj" → "ạ") so that the
+ * boilerplate it spells is dropped too, then final particles, chat shorthand and boilerplate.
+ */
+export function questionTokens(text: string, dictionary: CompiledDictionary, vocabulary: Vocabulary): string[] {
+  const decoded = tokenize(text).map((token) => {
+    if (token === BREAK || dictionary.shorthand.has(token) || !isUnknown(token, vocabulary, dictionary)) return token;
+    const telex = decodeTelex(token);
+    return telex && (vocabulary.knows(telex) || isVietnameseSyllable(telex)) ? telex : token;
+  });
+  return stripBoilerplate(expandShorthand(stripEndParticles(decoded), dictionary));
 }
 
 function isUnknown(token: string, vocabulary: Vocabulary, dictionary: CompiledDictionary): boolean {
@@ -72,7 +85,7 @@ function phraseWeight(tokens: readonly string[], vocabulary: Vocabulary): number
  * distance) so that dictionary terms can be found in the repaired text.
  */
 export function analyseQuery(text: string, dictionary: CompiledDictionary, vocabulary: Vocabulary): QueryPlan {
-  const raw = questionTokens(text, dictionary);
+  const raw = questionTokens(text, dictionary, vocabulary);
   const tokens: string[] = [];
   const fuzzy = new Map<number, ReturnType<typeof correctUnknown>>();
   for (const token of raw) {
@@ -111,7 +124,11 @@ export function analyseQuery(text: string, dictionary: CompiledDictionary, vocab
       }));
       const known = group.terms.filter((t) => t.tokens.every((s) => vocabulary.documentFrequency('~' + fold(s)) > 0));
       const weight = Math.min(...(known.length > 0 ? known : [{ tokens: surface }]).map((t) => phraseWeight(t.tokens, vocabulary)));
-      slots.push({ alts, weight, breakBefore, surface: surface.join(' ') });
+      const parts = surface.map((t) => ({
+        alt: { syl: [t], fold: [fold(t)], factor: 1, foldFactor: hasDiacritics(t) ? 0.5 : 1 },
+        weight: syllableWeight(t, vocabulary),
+      }));
+      slots.push({ alts, parts, weight, breakBefore, surface: surface.join(' ') });
       i += group.length;
     } else {
       const accented = hasDiacritics(token);

@@ -20,9 +20,9 @@ export interface DecisionThresholds {
 
 /** Defaults calibrated with `npx tsx bench/match.bench.ts` (see docs/matching.md). */
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
-  answer: 0.6,
-  margin: 0.08,
-  clarify: 0.4,
+  answer: 0.45,
+  margin: 0.2,
+  clarify: 0.45,
   clarifyBand: 0.2,
   maxChoices: 4,
 };

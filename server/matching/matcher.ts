@@ -3,10 +3,10 @@ import { analyseDocumentText, analyseQuery, type QueryPlan } from './analysis.js
 import { decide, DEFAULT_THRESHOLDS, type DecisionThresholds } from './decision.js';
 import { compileDictionary, parseDictionary, type CompiledDictionary, type Dictionary } from './dictionary.js';
 import type { MatchableSituation, MatchCandidate, MatcherStats, MatchOptions, MatchResult } from './matching.types.js';
-import { BREAK } from './normalize.js';
-import { DEFAULT_SCORING, scoreSituation, textView, type ScoreParts, type ScoringOptions, type TextView } from './scoring.js';
+import { BREAK, tokenize } from './normalize.js';
+import { DEFAULT_SCORING, PreparedQuery, scoreSituation, textView, type ScoreParts, type ScoringOptions, type TextView } from './scoring.js';
 import { detectSmallTalk, type SmallTalkKind } from './small-talk.js';
-import { fold, hasDiacritics } from './syllable.js';
+import { hasDiacritics } from './syllable.js';
 import { contributionOf, Vocabulary } from './vocabulary.js';
 
 /** Options of {@link createMatcher}. */
@@ -17,10 +17,13 @@ export interface MatcherOptions {
   thresholds?: Partial<DecisionThresholds>;
   /** Confidence formula tuning; missing ones take {@link DEFAULT_SCORING}. Rarely needed. */
   scoring?: Partial<ScoringOptions>;
-  /** How many search hits are rescored (default 40): more is slower and rarely better. */
+  /** How many search hits are rescored (default 20): more is slower and was not better. */
   rescored?: number;
-  /** Characters of each answer indexed (default 300). */
-  answerHead?: number;
+  /**
+   * Characters of each answer that are searched and count (a little) in the scoring; default 300.
+   * Answers are long: indexing all of them costs memory and time for little gain (docs/matching.md).
+   */
+  answerChars?: number;
 }
 
 /** The question matcher: an in-memory index of published situations. */
@@ -49,7 +52,7 @@ export interface Matcher {
 export interface MatchExplanation {
   smallTalk: SmallTalkKind | null;
   tokens: string[];
-  ranked: Array<MatchCandidate & { queryCoverage: number; textCoverage: number }>;
+  ranked: Array<MatchCandidate & { queryCoverage: number; textCoverage: number; search: number }>;
 }
 
 interface IndexedSituation {
@@ -62,6 +65,15 @@ interface IndexedSituation {
   answerHead: TextView;
 }
 
+interface Ranked {
+  situation: IndexedSituation;
+  parts: ScoreParts;
+  /** MiniSearch score relative to the best hit (0..1). */
+  search: number;
+  /** The confidence, tempered by how far down the search put the situation: what is ranked and decided on. */
+  score: number;
+}
+
 interface IndexDocument {
   id: string;
   q: string;
@@ -71,12 +83,16 @@ interface IndexDocument {
 
 /** Longest question handled; the HTTP layer enforces its own, smaller limit. */
 const MAX_QUESTION_CHARS = 2000;
-/** Search terms in more than this share of situations are left out of the search (not of the scoring)... */
-const COMMON_SHARE = 0.05;
-/** ...unless fewer than this many terms would remain; and never more than MAX_SEARCH_TERMS terms. */
+/**
+ * The search reads at most about this many postings (situations hit by the chosen terms, rarest
+ * terms first), so a query costs the same at 1,500 or 50,000 situations; at least
+ * MIN_SEARCH_TERMS terms are searched whatever their frequency, and at most MAX_SEARCH_TERMS.
+ */
+const POSTING_BUDGET = 2500;
 const MIN_SEARCH_TERMS = 4;
-const MAX_SEARCH_TERMS = 16;
-const FIELD_BOOST = { q: 3, t: 1.5, a: 0.5 };
+const MAX_SEARCH_TERMS = 40;
+/** Equal boosts measured best: the question's weight in the ranking comes from the coverage score. */
+const FIELD_BOOST = { q: 1, t: 1, a: 1 };
 
 function cutAnswer(answer: string, chars: number): string {
   if (answer.length <= chars) return answer;
@@ -84,6 +100,11 @@ function cutAnswer(answer: string, chars: number): string {
   return answer.slice(0, cut > chars / 2 ? cut : chars);
 }
 
+/**
+ * Search keys of texts: canonical syllables ("bán"), folded syllables ("~ban") and folded
+ * bigrams ("~mua_ban"). Canonical bigrams would double the index for little: the scoring looks
+ * at the exact spelling anyway.
+ */
 function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: boolean): string {
   const set = new Set<string>();
   for (const v of views) {
@@ -93,11 +114,8 @@ function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: b
       const f = v.fold[i]!;
       if (withCanonical) set.add(s);
       set.add('~' + f);
-      const next = v.syl[i + 1];
-      if (withBigrams && next !== undefined && next !== BREAK) {
-        if (withCanonical) set.add(s + '_' + next);
-        set.add('~' + f + '_' + v.fold[i + 1]!);
-      }
+      const next = v.fold[i + 1];
+      if (withBigrams && next !== undefined && next !== BREAK) set.add('~' + f + '_' + next);
     }
   }
   return [...set].join(' ');
@@ -127,8 +145,8 @@ export function createMatcher(options: MatcherOptions): Matcher {
   let dictionary: CompiledDictionary = compileDictionary(parseDictionary(options.dictionary));
   const thresholds: DecisionThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
-  const rescored = options.rescored ?? 40;
-  const answerChars = options.answerHead ?? 300;
+  const rescored = options.rescored ?? 20;
+  const answerChars = options.answerChars ?? 300;
   let index = newIndex();
   let vocabulary = new Vocabulary();
   const situations = new Map<string, IndexedSituation>();
@@ -145,7 +163,8 @@ export function createMatcher(options: MatcherOptions): Matcher {
       fieldName: situation.fieldName,
       texts,
       tags: textView(joinWithBreaks(situation.tags.map(analyseDocumentText))),
-      answerHead: textView(analyseDocumentText(cutAnswer(situation.answer, answerChars))),
+      // Answers are prose, not questions: no boilerplate to strip.
+      answerHead: textView(tokenize(cutAnswer(situation.answer, answerChars))),
     };
     situations.set(indexed.code, indexed);
     vocabulary.add(contribution(indexed));
@@ -166,12 +185,11 @@ export function createMatcher(options: MatcherOptions): Matcher {
     return true;
   }
 
-  /** How many situations a search key may hit, from the vocabulary (bigrams: their folded count, an upper bound). */
+  /** How many situations a search key may hit, from the vocabulary (a bigram: its count in the matchable texts). */
   function keyFrequency(key: string): number {
-    const underscore = key.indexOf('_');
-    if (underscore < 0) return vocabulary.seenIn(key);
-    const [a, b] = (key.startsWith('~') ? key.slice(1) : key).split('_') as [string, string];
-    return vocabulary.foldedBigramCount(fold(a), fold(b));
+    if (!key.includes('_')) return vocabulary.seenIn(key);
+    const [a, b] = key.slice(1).split('_') as [string, string];
+    return vocabulary.foldedBigramCount(a, b);
   }
 
   /**
@@ -190,32 +208,35 @@ export function createMatcher(options: MatcherOptions): Matcher {
         if (alt.syl.length === 1) {
           const s = alt.syl[0]!;
           const accented = hasDiacritics(s);
-          if (accented && vocabulary.documentFrequency(s) > 0) put(s, w);
-          else put('~' + alt.fold[0]!, accented ? w * alt.foldFactor : w);
+          if (accented) put(s, w);
+          put('~' + alt.fold[0]!, accented ? w * alt.foldFactor : w);
         } else {
           for (let k = 0; k + 1 < alt.syl.length; k++) {
-            const accented = hasDiacritics(alt.syl[k]!) || hasDiacritics(alt.syl[k + 1]!);
-            if (accented) put(alt.syl[k]! + '_' + alt.syl[k + 1]!, w);
-            put('~' + alt.fold[k]! + '_' + alt.fold[k + 1]!, accented ? w * alt.foldFactor : w);
+            put('~' + alt.fold[k]! + '_' + alt.fold[k + 1]!, w);
           }
         }
       }
+      // A dictionary term also searches its own syllables, for situations that say it only in part.
+      for (const part of slot.parts ?? []) put('~' + part.alt.fold[0]!, 0.5 * part.weight);
       const previous = plan.slots[i - 1];
       if (previous && !slot.breakBefore) {
         const a = previous.alts[0]!;
         const b = slot.alts[0]!;
         const w = 0.5 * Math.min(previous.weight, slot.weight);
-        const left = a.syl[a.syl.length - 1]!;
-        if (hasDiacritics(left) || hasDiacritics(b.syl[0]!)) put(left + '_' + b.syl[0]!, w);
         put('~' + a.fold[a.fold.length - 1]! + '_' + b.fold[0]!, w);
       }
     });
-    const common = Math.max(20, COMMON_SHARE * vocabulary.documents);
     const byRarity = [...boosts.keys()]
       .map((key) => ({ key, df: keyFrequency(key) }))
       .filter((t) => t.df > 0)
       .sort((a, b) => a.df - b.df);
-    const kept = byRarity.filter((t, i) => i < MIN_SEARCH_TERMS || (t.df <= common && i < MAX_SEARCH_TERMS));
+    const kept: typeof byRarity = [];
+    let postings = 0;
+    for (const t of byRarity) {
+      if (kept.length >= MIN_SEARCH_TERMS && (postings + t.df > POSTING_BUDGET || kept.length >= MAX_SEARCH_TERMS)) break;
+      kept.push(t);
+      postings += t.df;
+    }
     return new Map(kept.map((t) => [t.key, boosts.get(t.key)!]));
   }
 
@@ -223,7 +244,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
     return { code: s.code, question: s.question, fieldSlug: s.fieldSlug, fieldName: s.fieldName, score: Math.round(score * 1000) / 1000 };
   }
 
-  function rank(plan: QueryPlan, field: string | undefined): Array<{ situation: IndexedSituation; parts: ScoreParts }> {
+  function rank(plan: QueryPlan, field: string | undefined): Ranked[] {
     const boosts = searchTerms(plan);
     if (boosts.size === 0) return [];
     const hits = index.search([...boosts.keys()].join(' '), {
@@ -231,13 +252,17 @@ export function createMatcher(options: MatcherOptions): Matcher {
       boostTerm: (term) => boosts.get(term) ?? 0,
       filter: field === undefined ? undefined : (r) => situations.get(r.id)?.fieldSlug === field,
     });
-    const ranked: Array<{ situation: IndexedSituation; parts: ScoreParts }> = [];
+    const ranked: Ranked[] = [];
+    const top = hits[0]?.score ?? 1;
+    const prepared = new PreparedQuery(plan, vocabulary);
     for (const hit of hits.slice(0, rescored)) {
       const situation = situations.get(hit.id as string);
       if (!situation) continue;
-      ranked.push({ situation, parts: scoreSituation(plan, situation, vocabulary, scoring) });
+      const parts = scoreSituation(prepared, situation, scoring);
+      const search = hit.score / top;
+      ranked.push({ situation, parts, search, score: parts.confidence * Math.pow(search, scoring.searchAgreement) });
     }
-    ranked.sort((a, b) => b.parts.confidence - a.parts.confidence || a.situation.code.localeCompare(b.situation.code));
+    ranked.sort((a, b) => b.score - a.score || a.situation.code.localeCompare(b.situation.code));
     return ranked;
   }
 
@@ -269,11 +294,11 @@ export function createMatcher(options: MatcherOptions): Matcher {
       if (plan.slots.length === 0) return { decision: 'escalate', reason: 'empty', candidates: [] };
       const ranked = rank(plan, matchOptions.field);
       const verdict = decide(
-        ranked.map((r) => r.parts.confidence),
+        ranked.map((r) => r.score),
         thresholds,
       );
       const shown = verdict.decision === 'clarify' ? verdict.choices : 5;
-      const candidates = ranked.slice(0, shown).map((r) => candidate(r.situation, r.parts.confidence));
+      const candidates = ranked.slice(0, shown).map((r) => candidate(r.situation, r.score));
       return { decision: verdict.decision, reason: verdict.reason, candidates };
     },
     explain(question, explainOptions = {}) {
@@ -284,9 +309,10 @@ export function createMatcher(options: MatcherOptions): Matcher {
         smallTalk: detectSmallTalk(text),
         tokens: plan.tokens,
         ranked: ranked.slice(0, explainOptions.limit ?? 10).map((r) => ({
-          ...candidate(r.situation, r.parts.confidence),
+          ...candidate(r.situation, r.score),
           queryCoverage: Math.round(r.parts.queryCoverage * 1000) / 1000,
           textCoverage: Math.round(r.parts.textCoverage * 1000) / 1000,
+          search: Math.round(r.search * 1000) / 1000,
         })),
       };
     },

@@ -32,6 +32,9 @@ const UNITS_AFTER_NUMBER: Record<string, string> = {
   ngay: 'ngày',
 };
 
+/** Multipliers after a number: "5 triệu" and "5.000.000" are the same amount. */
+const MULTIPLIERS: Record<string, number> = { nghìn: 1e3, triệu: 1e6, tỉ: 1e9 };
+
 function canonicalNumber(raw: string): string {
   let n = raw;
   if (/^\d{1,3}(?:[.,]\d{3})+$/.test(n)) n = n.replace(/[.,]/g, '');
@@ -56,8 +59,12 @@ export function tokenize(text: string): string[] {
     else if (m[2] !== undefined) {
       const word = canonicalSyllable(m[2]);
       const previous = out[out.length - 1];
-      const unit = previous !== undefined && isNumberToken(previous) ? UNITS_AFTER_NUMBER[word] : undefined;
-      out.push(unit ?? word);
+      const afterNumber = previous !== undefined && isNumberToken(previous);
+      const unit = (afterNumber ? UNITS_AFTER_NUMBER[word] : undefined) ?? word;
+      const multiplier = afterNumber ? MULTIPLIERS[unit] : undefined;
+      const amount = multiplier !== undefined ? Number(previous) * multiplier : NaN;
+      if (Number.isSafeInteger(amount)) out[out.length - 1] = String(amount);
+      else out.push(unit);
     } else if (m[3] !== undefined) out.push('phần', 'trăm');
     else if (out.length > 0 && out[out.length - 1] !== BREAK) out.push(BREAK);
   }
@@ -206,18 +213,34 @@ export function stripEndParticles(tokens: readonly string[]): string[] {
   return tidyBreaks(out);
 }
 
+/** Boilerplate phrases (not sentence-final ones) by folded first syllable, longest first. */
+const BOILERPLATE_BY_FIRST = (() => {
+  const index = new Map<string, typeof COMPILED_BOILERPLATE>();
+  for (const b of COMPILED_BOILERPLATE) {
+    if (b.position === 'end') continue;
+    const key = fold(b.tokens[0]!);
+    const list = index.get(key) ?? [];
+    list.push(b);
+    index.set(key, list);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.tokens.length - a.tokens.length);
+  return index;
+})();
+
 /** Drops question boilerplate anywhere in the token list (see the module comment). */
 export function stripBoilerplate(tokens: readonly string[]): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < tokens.length) {
     let skipped = 0;
-    for (const b of COMPILED_BOILERPLATE) {
-      if (b.position === 'end') continue;
-      if (b.position === 'start' && !isBoundary(out, out.length - 1)) continue;
-      if (phraseAt(tokens, i, b.tokens)) {
-        skipped = b.tokens.length;
-        break;
+    const candidates = tokens[i] === BREAK ? undefined : BOILERPLATE_BY_FIRST.get(fold(tokens[i]!));
+    if (candidates) {
+      for (const b of candidates) {
+        if (b.position === 'start' && !isBoundary(out, out.length - 1)) continue;
+        if (phraseAt(tokens, i, b.tokens)) {
+          skipped = b.tokens.length;
+          break;
+        }
       }
     }
     if (skipped > 0) i += skipped;

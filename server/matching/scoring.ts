@@ -44,17 +44,33 @@ export interface ScoringOptions {
   queryExponent: number;
   /** Share of the query coverage that depends on adjacent pairs appearing adjacent too. */
   orderShare: number;
+  /** Confidence lost for each matched word negated on one side only (at most two count). */
+  negationPenalty: number;
+  /** Most credit for a dictionary term of the question found only syllable by syllable. */
+  partCredit: number;
+  /** Credit for a part of the question found in another text of the same situation (an alternate). */
+  siblingCredit: number;
   /** Credit for a part of the question found only in the tags. */
   tagCredit: number;
   /** Credit for a part of the question found only in the first part of the answer. */
   answerCredit: number;
+  /**
+   * Exponent of the search score (relative to the best hit) that tempers the confidence. The
+   * search weighs the whole situation, answer included; the coverage weighs the question. When
+   * they disagree, the confidence drops, and the matcher asks rather than answers.
+   */
+  searchAgreement: number;
 }
 
 export const DEFAULT_SCORING: ScoringOptions = {
-  queryExponent: 0.7,
+  queryExponent: 0.6,
   orderShare: 0.25,
+  siblingCredit: 0.75,
+  partCredit: 0.8,
+  negationPenalty: 0.3,
   tagCredit: 0.6,
   answerCredit: 0.3,
+  searchAgreement: 0.4,
 };
 
 interface Occurrence {
@@ -68,98 +84,182 @@ export function textView(tokens: readonly string[]): TextView {
   return { syl: tokens, fold: tokens.map((t) => (t === BREAK ? BREAK : fold(t))) };
 }
 
-class TextMatcher {
-  private index: Map<string, number[]> | null = null;
-  constructor(readonly view: TextView) {}
+/** Where an alternative (or one syllable of a dictionary term, `part` ≥ 0) may start. */
+interface Entry {
+  slot: number;
+  part: number;
+  alt: Alternative;
+}
 
-  private positions(folded: string): readonly number[] {
-    if (!this.index) {
-      this.index = new Map();
-      this.view.fold.forEach((f, i) => {
-        if (f === BREAK) return;
-        const list = this.index!.get(f);
-        if (list) list.push(i);
-        else this.index!.set(f, [i]);
-      });
-    }
-    return this.index.get(folded) ?? [];
+/**
+ * A query prepared for scoring many situations: its alternatives by folded first syllable, so a
+ * text is read once whatever the number of slots, and syllable weights cached for the query.
+ */
+export class PreparedQuery {
+  readonly byFirst = new Map<string, Entry[]>();
+  readonly totalWeight: number;
+  private readonly weights = new Map<string, number>();
+
+  constructor(
+    readonly plan: QueryPlan,
+    private readonly vocabulary: Vocabulary,
+  ) {
+    const add = (entry: Entry) => {
+      const key = entry.alt.fold[0]!;
+      const list = this.byFirst.get(key);
+      if (list) list.push(entry);
+      else this.byFirst.set(key, [entry]);
+    };
+    plan.slots.forEach((slot, i) => {
+      for (const alt of slot.alts) add({ slot: i, part: -1, alt });
+      slot.parts?.forEach((p, k) => add({ slot: i, part: k, alt: p.alt }));
+    });
+    this.totalWeight = plan.slots.reduce((sum, x) => sum + x.weight, 0);
   }
 
-  occurrences(alt: Alternative): Occurrence[] {
-    const out: Occurrence[] = [];
-    const { syl, fold: folded } = this.view;
-    for (const start of this.positions(alt.fold[0]!)) {
-      let ok = true;
-      let exact = syl[start] === alt.syl[0];
-      for (let k = 1; k < alt.fold.length; k++) {
-        if (folded[start + k] !== alt.fold[k]) {
-          ok = false;
-          break;
-        }
-        if (syl[start + k] !== alt.syl[k]) exact = false;
-      }
-      if (ok) out.push({ start, end: start + alt.fold.length, score: alt.factor * (exact ? 1 : alt.foldFactor) });
+  /** Importance × idf of a situation's syllable. */
+  weight(syllable: string): number {
+    let w = this.weights.get(syllable);
+    if (w === undefined) {
+      w = syllableImportance(syllable) * this.vocabulary.idf(syllable);
+      this.weights.set(syllable, w);
     }
-    return out;
-  }
-
-  best(alts: readonly Alternative[]): number {
-    let best = 0;
-    for (const alt of alts) for (const o of this.occurrences(alt)) if (o.score > best) best = o.score;
-    return best;
+    return w;
   }
 }
 
-/** Scores one situation against a query plan. */
-export function scoreSituation(
-  plan: QueryPlan,
-  situation: ScorableSituation,
-  vocabulary: Vocabulary,
-  options: ScoringOptions = DEFAULT_SCORING,
-): ScoreParts {
-  const slots = plan.slots;
-  const totalWeight = slots.reduce((s, x) => s + x.weight, 0);
-  const empty: ScoreParts = { confidence: 0, queryCoverage: 0, textCoverage: 0, text: 0 };
-  if (slots.length === 0 || totalWeight <= 0) return empty;
+/** How each slot of the query appears in one text. */
+interface TextMatch {
+  /** Best 0..1 per slot. */
+  best: Float64Array;
+  /** Occurrences per slot (dictionary-term parts included, at their reduced score). */
+  found: Occurrence[][];
+}
 
-  const tags = new TextMatcher(situation.tags);
-  const answer = new TextMatcher(situation.answerHead);
-  const extra = slots.map((s) => Math.max(options.tagCredit * tags.best(s.alts), options.answerCredit * answer.best(s.alts)));
+function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMatch {
+  const slots = q.plan.slots;
+  const best = new Float64Array(slots.length);
+  const found: Occurrence[][] = slots.map(() => []);
+  let partBest: Float64Array[] | null = null;
+  const { syl, fold: folded } = view;
+  for (let p = 0; p < folded.length; p++) {
+    const entries = q.byFirst.get(folded[p]!);
+    if (!entries) continue;
+    for (const { slot, part, alt } of entries) {
+      let exact = syl[p] === alt.syl[0];
+      let ok = true;
+      for (let k = 1; k < alt.fold.length; k++) {
+        if (folded[p + k] !== alt.fold[k]) {
+          ok = false;
+          break;
+        }
+        if (syl[p + k] !== alt.syl[k]) exact = false;
+      }
+      if (!ok) continue;
+      const score = alt.factor * (exact ? 1 : alt.foldFactor);
+      if (part < 0) {
+        found[slot]!.push({ start: p, end: p + alt.fold.length, score });
+        if (score > best[slot]!) best[slot] = score;
+      } else {
+        partBest ??= slots.map((s) => new Float64Array(s.parts?.length ?? 0));
+        found[slot]!.push({ start: p, end: p + 1, score: score * partCredit });
+        if (score > partBest[slot]![part]!) partBest[slot]![part] = score;
+      }
+    }
+  }
+  if (partBest) {
+    slots.forEach((slot, i) => {
+      if (!slot.parts || best[i]! >= partCredit) return;
+      let total = 0;
+      let matched = 0;
+      slot.parts.forEach((part, k) => {
+        total += part.weight;
+        matched += part.weight * partBest![i]![k]!;
+      });
+      if (total > 0) best[i] = Math.max(best[i]!, (partCredit * matched) / total);
+    });
+  }
+  return { best, found };
+}
+
+const NEGATIONS = new Set(['không', 'chưa', 'chẳng', 'chả', 'đừng']);
+/** Typed without diacritics, only these are surely negations ("cha", "dung" are other words). */
+const UNACCENTED_NEGATIONS = new Set(['khong', 'chua', 'chang']);
+const isNegation = (s: string) => NEGATIONS.has(s) || UNACCENTED_NEGATIONS.has(s);
+
+/** A negation followed by a word in the same clause ("không biết"); a final "không?" only asks. */
+const negatesNext = (syl: readonly string[], p: number) => isNegation(syl[p]!) && p + 1 < syl.length && syl[p + 1] !== BREAK;
+
+/**
+ * How many matched words are negated on one side only: "biết địa chỉ" against "không biết địa
+ * chỉ". Each flips the meaning while sharing every word.
+ */
+function negationMismatches(plan: QueryPlan, view: TextView, found: readonly Occurrence[][]): number {
+  const slots = plan.slots;
+  const negationSlot = (i: number) => slots[i]!.alts.some((a) => a.syl.length === 1 && isNegation(a.syl[0]!));
+  const slotNegated = (i: number) => i > 0 && !slots[i]!.breakBefore && negationSlot(i - 1);
+  let flips = 0;
+  for (let i = 0; i < slots.length; i++) {
+    if (negationSlot(i)) continue;
+    const occurrences = found[i]!;
+    if (occurrences.length === 0) continue;
+    const queryNegated = slotNegated(i);
+    const textNegated = occurrences.some((o) => o.start > 0 && negatesNext(view.syl, o.start - 1));
+    const textPlain = occurrences.some((o) => o.start === 0 || !negatesNext(view.syl, o.start - 1));
+    if (queryNegated ? !textNegated : !textPlain) flips++;
+  }
+  return flips;
+}
+
+/** Scores one situation against a prepared query. */
+export function scoreSituation(q: PreparedQuery, situation: ScorableSituation, options: ScoringOptions = DEFAULT_SCORING): ScoreParts {
+  const slots = q.plan.slots;
+  const empty: ScoreParts = { confidence: 0, queryCoverage: 0, textCoverage: 0, text: 0 };
+  if (slots.length === 0 || q.totalWeight <= 0) return empty;
+  const partCredit = options.partCredit;
+
+  const tags = matchText(q, situation.tags, partCredit).best;
+  const answer = matchText(q, situation.answerHead, partCredit).best;
+  const extra = slots.map((_, i) => Math.max(options.tagCredit * tags[i]!, options.answerCredit * answer[i]!));
+  const matches = situation.texts.map((view) => matchText(q, view, partCredit));
+  const anywhere = slots.map((_, i) => matches.reduce((m, t) => Math.max(m, t.best[i]!), 0));
 
   let best = empty;
-  situation.texts.forEach((view, textIndex) => {
-    const text = new TextMatcher(view);
-    const found = slots.map((s) => s.alts.flatMap((a) => text.occurrences(a)));
-    const inText = found.map((occ) => occ.reduce((m, o) => Math.max(m, o.score), 0));
-    const matched = inText.map((v, i) => Math.max(v, extra[i]!));
-
+  situation.texts.forEach((view, t) => {
+    const { best: inText, found } = matches[t]!;
     let covered = 0;
-    for (let i = 0; i < slots.length; i++) covered += slots[i]!.weight * matched[i]!;
+    for (let i = 0; i < slots.length; i++) {
+      covered += slots[i]!.weight * Math.max(inText[i]!, options.siblingCredit * anywhere[i]!, extra[i]!);
+    }
     let pairWeight = 0;
     let pairFound = 0;
     for (let i = 1; i < slots.length; i++) {
       if (slots[i]!.breakBefore || inText[i - 1] === 0 || inText[i] === 0) continue;
       const w = Math.min(slots[i - 1]!.weight, slots[i]!.weight);
       pairWeight += w;
-      const adjacent = found[i - 1]!.some((a) => found[i]!.some((b) => b.start === a.end));
-      if (adjacent) pairFound += w;
+      if (found[i - 1]!.some((a) => found[i]!.some((b) => b.start === a.end))) pairFound += w;
     }
     const order = pairWeight > 0 ? pairFound / pairWeight : 1;
-    const queryCoverage = (covered / totalWeight) * (1 - options.orderShare + options.orderShare * order);
+    const queryCoverage = (covered / q.totalWeight) * (1 - options.orderShare + options.orderShare * order);
 
     const coveredAt = new Float64Array(view.syl.length);
-    for (const occ of found) for (const o of occ) for (let p = o.start; p < o.end; p++) coveredAt[p] = Math.max(coveredAt[p]!, o.score);
+    for (const occ of found) for (const o of occ) for (let p = o.start; p < o.end; p++) if (o.score > coveredAt[p]!) coveredAt[p] = o.score;
     let textWeight = 0;
     let textCovered = 0;
-    view.syl.forEach((s, p) => {
-      if (s === BREAK) return;
-      const w = syllableImportance(s) * vocabulary.idf(s);
+    for (let p = 0; p < view.syl.length; p++) {
+      const s = view.syl[p]!;
+      if (s === BREAK) continue;
+      const w = q.weight(s);
       textWeight += w;
       textCovered += w * coveredAt[p]!;
-    });
+    }
     const textCoverage = textWeight > 0 ? textCovered / textWeight : 0;
-    const confidence = Math.pow(queryCoverage, options.queryExponent) * Math.pow(textCoverage, 1 - options.queryExponent);
-    if (confidence > best.confidence) best = { confidence, queryCoverage, textCoverage, text: textIndex };
+    const flips = negationMismatches(q.plan, view, found);
+    const confidence =
+      Math.pow(queryCoverage, options.queryExponent) *
+      Math.pow(textCoverage, 1 - options.queryExponent) *
+      Math.pow(1 - options.negationPenalty, Math.min(flips, 2));
+    if (confidence > best.confidence) best = { confidence, queryCoverage, textCoverage, text: t };
   });
   return best;
 }

@@ -12,14 +12,27 @@ const PHRASES: Record<SmallTalkKind, string[]> = {
     'bạn là ai', 'bạn là gì', 'bạn tên gì', 'bạn tên là gì', 'em là ai', 'đây là ai', 'ai đấy', 'ai đó', 'ai vậy',
     'bạn là người hay máy', 'là người hay máy', 'bạn là robot', 'bạn là bot', 'là bot à', 'bạn là người thật',
     'có phải người thật không', 'người thật không', 'đây là đâu', 'bạn làm được gì', 'bạn giúp được gì',
-    'bạn có thể làm gì', 'bạn là trợ lý ảo', 'bạn có phải luật sư không', 'who are you',
+    'bạn có thể làm gì', 'bạn là trợ lý ảo', 'bạn có phải luật sư không', 'who are you', 'bạn bao nhiêu tuổi',
+    'bạn mấy tuổi', 'bạn ở đâu', 'bạn tên là gì thế', 'bạn có người yêu chưa', 'bạn có khỏe không', 'bạn khỏe không',
+    'bạn ăn cơm chưa', 'bạn đang làm gì', 'bạn có biết nói tiếng anh không', 'bạn thông minh không',
   ],
-  thanks: ['cảm ơn', 'cám ơn', 'thanks', 'thank you', 'thank', 'tks', 'thx', 'camon', 'cám ơn nhiều', 'biết ơn'],
-  goodbye: ['tạm biệt', 'bye bye', 'bye', 'bai bai', 'goodbye', 'good bye', 'hẹn gặp lại', 'chào tạm biệt', 'see you'],
-  greeting: ['xin chào', 'chào', 'hello', 'helo', 'hi', 'alo', 'a lô', 'hey', 'good morning', 'chào buổi sáng', 'chào buổi tối'],
+  thanks: [
+    'cảm ơn', 'cám ơn', 'thanks', 'thank you', 'thank', 'tks', 'thx', 'camon', 'cám ơn nhiều', 'biết ơn', 'hiểu rồi',
+    'được rồi', 'rõ rồi', 'ok rồi', 'tuyệt vời', 'hay quá', 'giỏi quá',
+  ],
+  goodbye: [
+    'tạm biệt', 'bye bye', 'bye', 'bai bai', 'goodbye', 'good bye', 'hẹn gặp lại', 'chào tạm biệt', 'see you',
+    'chúc ngủ ngon', 'ngủ ngon', 'good night', 'thôi nhé', 'đi đây',
+  ],
+  greeting: [
+    'xin chào', 'chào', 'hello', 'helo', 'hi', 'alo', 'a lô', 'hey', 'good morning', 'chào buổi sáng', 'chào buổi tối',
+    'chào buổi chiều', 'chúc mừng năm mới', 'có ai không', 'có ai ở đó không', 'có ai trực không',
+  ],
   other: [
     'test', 'testing', 'thử', 'abc', 'xyz', 'asdf', 'qwerty', '123', '1234', 'ok', 'oke', 'okay', 'ừ', 'ừm', 'uh', 'hihi',
-    'haha', 'hehe', 'hì', 'kk', 'kaka', 'hả', 'gì', 'hmm', 'ờ',
+    'haha', 'hehe', 'hì', 'kk', 'kaka', 'hả', 'gì', 'hmm', 'ờ', 'đùa thôi', 'vui quá', 'buồn quá', 'chán quá', 'buồn',
+    'chán', 'yêu bạn', 'i love you', 'kể chuyện cười đi', 'kể chuyện cười', 'hát đi', 'bot ngu', 'ngu quá', 'đồ ngốc',
+    'vô dụng', 'spam',
   ],
 };
 

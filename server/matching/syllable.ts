@@ -15,7 +15,6 @@ const MARKED_VOWELS = new Set([...'ăâêôơư']);
 
 const CACHE_LIMIT = 50_000;
 const canonicalCache = new Map<string, string>();
-const foldCache = new Map<string, string>();
 
 /** Remembers results of a pure function on short strings; cleared when it grows too large. */
 function remember(cache: Map<string, string>, key: string, compute: (key: string) => string): string {
@@ -76,9 +75,34 @@ export function canonicalSyllable(syllable: string): string {
   return remember(canonicalCache, syllable, computeCanonical);
 }
 
-/** Without any diacritic: "đất" → "dat", "Hòa" → "Hoa" (case is kept). */
+/** Vietnamese (and common Latin) letters with diacritics → base letter, for fast folding. */
+const FOLD_TABLE = (() => {
+  const table = new Map<string, string>();
+  const letters =
+    'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ' +
+    'ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ';
+  for (const ch of letters) {
+    const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+    table.set(ch, ch === 'đ' ? 'd' : ch === 'Đ' ? 'D' : base);
+  }
+  return table;
+})();
+
+/** Without any diacritic: "đất" → "dat", "Hòa" → "Hoa" (case is kept; input in NFC). */
 export function fold(text: string): string {
-  return remember(foldCache, text, (t) => t.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D'));
+  let out = '';
+  let changed = false;
+  for (const ch of text) {
+    const base = FOLD_TABLE.get(ch);
+    if (base !== undefined) {
+      out += base;
+      changed = true;
+    } else if (ch.charCodeAt(0) > 0x7f && /\p{M}/u.test(ch.normalize('NFD'))) {
+      out += ch.normalize('NFD').replace(/\p{M}/gu, '');
+      changed = true;
+    } else out += ch;
+  }
+  return changed ? out : text;
 }
 
 /** True when the token carries any Vietnamese diacritic (tone, vowel mark or đ). */
@@ -98,7 +122,7 @@ export function decodeTelex(token: string): string | null {
   let body = token;
   let tone = '';
   const last = body[body.length - 1]!;
-  if (last in TELEX_TONES && body.length > 2) {
+  if (last in TELEX_TONES && body.length > 1) {
     tone = TELEX_TONES[last]!;
     body = body.slice(0, -1);
   }
@@ -122,4 +146,17 @@ export function decodeTelex(token: string): string | null {
     decoded = chars.join('');
   }
   return canonicalSyllable(decoded);
+}
+
+const INITIALS = '(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?';
+const NUCLEI =
+  '(?:uyeu|uyen|oai|oay|oeo|uay|uoi|uou|uya|uye|uyu|yeu|ieu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)';
+const FINALS = '(?:ch|ng|nh|[cmnpt])?';
+const SYLLABLE_SHAPE = new RegExp(`^${INITIALS}${NUCLEI}${FINALS}$`);
+
+/** Is the token shaped like a Vietnamese syllable (initial, vowels, final; at most one tone)? */
+export function isVietnameseSyllable(token: string): boolean {
+  let tones = 0;
+  for (const ch of token.normalize('NFD')) if (TONE_MARKS.has(ch)) tones++;
+  return tones <= 1 && SYLLABLE_SHAPE.test(fold(token).replace(/đ/g, 'd'));
 }
