@@ -55,7 +55,7 @@ export interface App {
  */
 export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   const events = new EventBus();
-  const knowledge = createKnowledgeRepository(db.dataSource);
+  const knowledge = createKnowledgeRepository(db.dataSource, { withholdUnreviewed: config.WITHHOLD_UNREVIEWED });
   const matching = await createMatchingService({
     knowledge,
     dictionaryPath: resolveFromRoot(config.DICTIONARY_PATH),

@@ -34,6 +34,8 @@ const configSchema = z.object({
   CHAT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(12),
   CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
+  PUBLIC_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   OFFICE_HOURS: z
     .string()
     .default('1-5 07:30-11:30,13:30-17:00')
@@ -48,6 +50,9 @@ const configSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  WITHHOLD_UNREVIEWED: booleanFromEnv.default(true),
+  ADMIN_IMPORT_MAX_MB: z.coerce.number().min(0.1).max(200).default(20),
+  ADMIN_IMPORT_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
 });
 
 /** Every variable the service reads (the schema's keys), for the .env.example check. */

@@ -39,9 +39,24 @@ export interface SituationView {
   citations: CitationView[];
 }
 
+/** Options of {@link createKnowledgeRepository}. */
+export interface KnowledgeRepositoryOptions {
+  /**
+   * Treat published situations flagged for review (`needs_review`: they cite a document that an
+   * admin marked amended or repealed) as not answerable: the matcher does not index them and
+   * citizen-facing reads do not return them, until an admin reviews them. Default true
+   * (`WITHHOLD_UNREVIEWED`).
+   */
+  withholdUnreviewed?: boolean;
+}
+
 /** Read queries of the knowledge base used by the public API, the chat and the matcher. */
-export function createKnowledgeRepository(dataSource: DataSource) {
+export function createKnowledgeRepository(dataSource: DataSource, options: KnowledgeRepositoryOptions = {}) {
+  const withhold = options.withholdUnreviewed ?? true;
   return {
+    /** Whether situations flagged for review are withheld from citizens. */
+    withholdUnreviewed: withhold,
+
     async listFields(): Promise<FieldView[]> {
       return dataSource.query(
         `SELECT f.slug, f.name, f.description, f.display_order AS "order",
@@ -51,6 +66,10 @@ export function createKnowledgeRepository(dataSource: DataSource) {
       );
     },
 
+    /**
+     * Situations by code. `publishedOnly` is what citizens may read: published and, unless
+     * withholding is off, not flagged for review.
+     */
     async findSituations(codes: string[], options: { publishedOnly: boolean }): Promise<SituationView[]> {
       if (codes.length === 0) return [];
       return dataSource.query(
@@ -70,20 +89,21 @@ export function createKnowledgeRepository(dataSource: DataSource) {
                          WHERE c.situation_id = s.id), '[]'::jsonb) AS citations
            FROM situations s JOIN legal_fields f ON f.id = s.field_id
           WHERE s.code IN (SELECT jsonb_array_elements_text($1::jsonb))
-            AND (NOT $2::boolean OR s.status = 'published')`,
-        [JSON.stringify(codes), options.publishedOnly],
+            AND (NOT $2::boolean OR (s.status = 'published' AND NOT ($3::boolean AND s.needs_review)))`,
+        [JSON.stringify(codes), options.publishedOnly, withhold],
       );
     },
 
-    /** Every published situation with what the matcher indexes. */
+    /** Every published situation with what the matcher indexes (withheld ones left out). */
     async listPublishedForMatching(codes?: string[]): Promise<MatchableRow[]> {
       return dataSource.query(
         `SELECT s.code, f.slug AS "fieldSlug", f.name AS "fieldName", s.question, s.alternates, s.answer, s.tags
            FROM situations s JOIN legal_fields f ON f.id = s.field_id
           WHERE s.status = 'published'
+            AND NOT ($2::boolean AND s.needs_review)
             AND ($1::jsonb IS NULL OR s.code IN (SELECT jsonb_array_elements_text($1::jsonb)))
           ORDER BY s.code`,
-        [codes ? JSON.stringify(codes) : null],
+        [codes ? JSON.stringify(codes) : null, withhold],
       );
     },
   };

@@ -3,7 +3,7 @@ import type { KnowledgeRepository } from '../knowledge/index.js';
 import type { Logger } from '../logger.js';
 import type { DecisionThresholds } from './decision.js';
 import { parseDictionary } from './dictionary.js';
-import { createMatcher, type Matcher } from './matcher.js';
+import { createMatcher, type Matcher, type MatchExplanation } from './matcher.js';
 import type { MatchOptions, MatchResult } from './matching.types.js';
 
 export interface MatchingServiceDeps {
@@ -27,6 +27,11 @@ export async function createMatchingService(deps: MatchingServiceDeps) {
   return {
     match(question: string, options?: MatchOptions): MatchResult {
       return matcher.match(question, options);
+    },
+
+    /** The ranking behind `match` (how the question was read, candidates with coverages): for the admin console. */
+    explain(question: string, options?: MatchOptions & { limit?: number }): MatchExplanation {
+      return matcher.explain(question, options);
     },
 
     /** Re-reads the given situations: published ones are (re)indexed, the others dropped. */
