@@ -17,7 +17,7 @@ export interface MatcherOptions {
   thresholds?: Partial<DecisionThresholds>;
   /** Confidence formula tuning; missing ones take {@link DEFAULT_SCORING}. Rarely needed. */
   scoring?: Partial<ScoringOptions>;
-  /** How many search hits are rescored (default 20): more is slower and was not better. */
+  /** How many search hits are rescored (default 15): more is slower and was not better. */
   rescored?: number;
   /**
    * Characters of each answer that are searched and count (a little) in the scoring; default 300.
@@ -88,7 +88,7 @@ const MAX_QUESTION_CHARS = 2000;
  * terms first), so a query costs the same at 1,500 or 50,000 situations; at least
  * MIN_SEARCH_TERMS terms are searched whatever their frequency, and at most MAX_SEARCH_TERMS.
  */
-const POSTING_BUDGET = 2500;
+const POSTING_BUDGET = 1500;
 const MIN_SEARCH_TERMS = 4;
 const MAX_SEARCH_TERMS = 40;
 /** Equal boosts measured best: the question's weight in the ranking comes from the coverage score. */
@@ -145,7 +145,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
   let dictionary: CompiledDictionary = compileDictionary(parseDictionary(options.dictionary));
   const thresholds: DecisionThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
-  const rescored = options.rescored ?? 20;
+  const rescored = options.rescored ?? 15;
   const answerChars = options.answerChars ?? 300;
   let index = newIndex();
   let vocabulary = new Vocabulary();

@@ -84,6 +84,14 @@ export function textView(tokens: readonly string[]): TextView {
   return { syl: tokens, fold: tokens.map((t) => (t === BREAK ? BREAK : fold(t))) };
 }
 
+const NEGATIONS = new Set(['không', 'chưa', 'chẳng', 'chả', 'đừng']);
+/** Typed without diacritics, only these are surely negations ("cha", "dung" are other words). */
+const UNACCENTED_NEGATIONS = new Set(['khong', 'chua', 'chang']);
+const isNegation = (s: string) => NEGATIONS.has(s) || UNACCENTED_NEGATIONS.has(s);
+
+/** A negation followed by a word in the same clause ("không biết"); a final "không?" only asks. */
+const negatesNext = (syl: readonly string[], p: number) => isNegation(syl[p]!) && p + 1 < syl.length && syl[p + 1] !== BREAK;
+
 /** Where an alternative (or one syllable of a dictionary term, `part` ≥ 0) may start. */
 interface Entry {
   slot: number;
@@ -98,6 +106,9 @@ interface Entry {
 export class PreparedQuery {
   readonly byFirst = new Map<string, Entry[]>();
   readonly totalWeight: number;
+  /** Slots that are a negation ("không", "chưa"), and slots right after one in the same clause. */
+  readonly isNegation: boolean[];
+  readonly negated: boolean[];
   private readonly weights = new Map<string, number>();
 
   constructor(
@@ -115,6 +126,8 @@ export class PreparedQuery {
       slot.parts?.forEach((p, k) => add({ slot: i, part: k, alt: p.alt }));
     });
     this.totalWeight = plan.slots.reduce((sum, x) => sum + x.weight, 0);
+    this.isNegation = plan.slots.map((slot) => slot.alts.some((a) => a.syl.length === 1 && isNegation(a.syl[0]!)));
+    this.negated = plan.slots.map((slot, i) => i > 0 && !slot.breakBefore && this.isNegation[i - 1]!);
   }
 
   /** Importance × idf of a situation's syllable. */
@@ -182,31 +195,18 @@ function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMa
   return { best, found };
 }
 
-const NEGATIONS = new Set(['không', 'chưa', 'chẳng', 'chả', 'đừng']);
-/** Typed without diacritics, only these are surely negations ("cha", "dung" are other words). */
-const UNACCENTED_NEGATIONS = new Set(['khong', 'chua', 'chang']);
-const isNegation = (s: string) => NEGATIONS.has(s) || UNACCENTED_NEGATIONS.has(s);
-
-/** A negation followed by a word in the same clause ("không biết"); a final "không?" only asks. */
-const negatesNext = (syl: readonly string[], p: number) => isNegation(syl[p]!) && p + 1 < syl.length && syl[p + 1] !== BREAK;
-
 /**
  * How many matched words are negated on one side only: "biết địa chỉ" against "không biết địa
  * chỉ". Each flips the meaning while sharing every word.
  */
-function negationMismatches(plan: QueryPlan, view: TextView, found: readonly Occurrence[][]): number {
-  const slots = plan.slots;
-  const negationSlot = (i: number) => slots[i]!.alts.some((a) => a.syl.length === 1 && isNegation(a.syl[0]!));
-  const slotNegated = (i: number) => i > 0 && !slots[i]!.breakBefore && negationSlot(i - 1);
+function negationMismatches(q: PreparedQuery, view: TextView, found: readonly Occurrence[][]): number {
   let flips = 0;
-  for (let i = 0; i < slots.length; i++) {
-    if (negationSlot(i)) continue;
+  for (let i = 0; i < found.length; i++) {
     const occurrences = found[i]!;
-    if (occurrences.length === 0) continue;
-    const queryNegated = slotNegated(i);
+    if (occurrences.length === 0 || q.isNegation[i]) continue;
     const textNegated = occurrences.some((o) => o.start > 0 && negatesNext(view.syl, o.start - 1));
     const textPlain = occurrences.some((o) => o.start === 0 || !negatesNext(view.syl, o.start - 1));
-    if (queryNegated ? !textNegated : !textPlain) flips++;
+    if (q.negated[i] ? !textNegated : !textPlain) flips++;
   }
   return flips;
 }
@@ -254,7 +254,7 @@ export function scoreSituation(q: PreparedQuery, situation: ScorableSituation, o
       textCovered += w * coveredAt[p]!;
     }
     const textCoverage = textWeight > 0 ? textCovered / textWeight : 0;
-    const flips = negationMismatches(q.plan, view, found);
+    const flips = negationMismatches(q, view, found);
     const confidence =
       Math.pow(queryCoverage, options.queryExponent) *
       Math.pow(textCoverage, 1 - options.queryExponent) *
