@@ -24,6 +24,7 @@ import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 import { registerChatNamespace } from './realtime/chat.socket.js';
 import { registerConsoleNamespace } from './realtime/console.socket.js';
 import { createSocketServer } from './realtime/socket-server.js';
+import { publicRateLimits, securityHeaders } from './security/index.js';
 import { createStaffModule, type StaffModule } from './staff/index.js';
 import { buildWidget } from './widget-host/widget.bundle.js';
 import { widgetRoutes } from './widget-host/widget.routes.js';
@@ -103,6 +104,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   app.use(
     healthRoutes({
       database: async () => {
@@ -115,6 +117,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
       },
     }),
   );
+  app.use(publicRateLimits({ perMinute: config.PUBLIC_REQUESTS_PER_MINUTE_PER_IP }));
   app.use(widgetRoutes(widget));
   app.use(ticketRoutes(consultation));
   // Staff sessions are read only where staff work: never on the public API or the widget.

@@ -1,0 +1,2 @@
+export { securityHeaders, contentSecurityPolicy, inlineStyleHashes, serializeCsp } from './security.headers.js';
+export { publicRateLimits, perIpLimit, type PublicRateLimitOptions } from './security.rate-limits.js';
