@@ -20,6 +20,7 @@ import { createKnowledgeRepository, importSituations, knowledgeRoutes } from './
 import type { Logger } from './logger.js';
 import { askRoutes } from './matching/ask.routes.js';
 import { createMatchingService, type MatchingService } from './matching/matching.service.js';
+import { createMetrics, logDomainEvents, newInstanceId, requestLog, startCluster, timeMatcher, watchSocketCommands, type Cluster, type Metrics } from './ops/index.js';
 import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 import { registerChatNamespace } from './realtime/chat.socket.js';
 import { registerConsoleNamespace } from './realtime/console.socket.js';
@@ -44,6 +45,14 @@ export interface App {
   /** Staff accounts and sessions: `staff.authenticateStaffSocket` for staff namespaces. */
   staff: StaffModule;
   consultation: ConsultationService;
+  /** Several instances on one PostgreSQL: this one's id, shared-state health, dictionary reloads. */
+  cluster: Cluster;
+  metrics: Metrics;
+  /**
+   * Graceful stop, before `close`: stop accepting connections, tell socket clients to reconnect
+   * elsewhere, finish the commands in flight (at most `timeoutMs`), then drop the connections.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   /** Runs the background work now (requeue after grace periods, send email); tests call it. */
   sweep(): Promise<void>;
   /** Disconnects sockets and stops the HTTP server (the database is the caller's to close). */
@@ -55,6 +64,9 @@ export interface App {
  * then routes and socket namespaces. Nothing listens until the caller calls `http.listen`.
  */
 export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
+  // Several instances write to one log store: every line says which one wrote it.
+  const instanceId = newInstanceId(config.INSTANCE_NAME);
+  logger = logger.child({ instance: instanceId });
   const events = new EventBus();
   const knowledge = createKnowledgeRepository(db.dataSource, { withholdUnreviewed: config.WITHHOLD_UNREVIEWED });
   const matching = await createMatchingService({
@@ -100,10 +112,13 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   });
 
   const staff = createStaffModule({ dataSource: db.dataSource, config, logger });
+  const metrics = createMetrics({ db, events, matching, io: () => io });
+  timeMatcher(matching, metrics);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLog(logger, metrics));
   app.use(securityHeaders());
   app.use(
     healthRoutes({
@@ -115,8 +130,16 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
         const pending = await pendingMigrations(db.dataSource, MIGRATIONS_DIR);
         return pending.length ? `${pending.length} pending` : null;
       },
-    }),
+      matcher: async () => {
+        if (matching.size > 0) return null;
+        const [row] = await db.dataSource.query(`SELECT count(*)::int AS n FROM situations WHERE status = 'published'`);
+        return row.n > 0 ? `index empty while ${row.n} situations are published` : null;
+      },
+      cluster: async () => cluster.problem(),
+      shutdown: async () => (commands.draining ? 'draining' : null),
+    }, () => ({ instance: instanceId, situations: matching.size, cluster: cluster.mode })),
   );
+  app.use(metrics.router());
   app.use(publicRateLimits({ perMinute: config.PUBLIC_REQUESTS_PER_MINUTE_PER_IP }));
   app.use(widgetRoutes(widget));
   app.use(ticketRoutes(consultation));
@@ -144,6 +167,19 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     logger,
     autoAssign: config.AUTO_ASSIGN,
   });
+  const commands = watchSocketCommands(io, { namespaces: ['/chat', '/console'], logger, metrics });
+  logDomainEvents(events, logger);
+  const cluster = await startCluster({
+    databaseUrl: config.DATABASE_URL,
+    db,
+    io,
+    matching,
+    presence,
+    consultantWentOffline: (staffId) => consultation.consultantWentOffline(staffId),
+    graceSeconds: config.CONSULTANT_GRACE_SECONDS,
+    instanceId,
+    logger,
+  });
 
   // Background work of this instance: requeue tickets of consultants gone past the grace
   // period, and send the email outbox. Each step is safe to run on several instances at once.
@@ -152,6 +188,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     if (sweeping) return;
     sweeping = true;
     try {
+      await cluster.sweep();
       await consultation.releaseExpired();
       await mailer.flush();
     } catch (error) {
@@ -171,14 +208,27 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     matching,
     staff,
     consultation,
+    cluster,
+    metrics,
     sweep,
+    drain: async (timeoutMs = config.SHUTDOWN_TIMEOUT_MS / 2) => {
+      // Stop accepting first, so that reconnecting clients land on another instance.
+      const stopped = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
+      const { closed, unfinished } = await commands.drain(timeoutMs);
+      logger.info({ closed, unfinished }, 'sockets drained: clients reconnect to another instance');
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 1000).unref())]);
+    },
     close: async () => {
       clearInterval(sweeper);
       while (sweeping) await new Promise((r) => setTimeout(r, 10));
       mailer.close();
       io.disconnectSockets(true);
+      await cluster.close();
       await new Promise<void>((resolve) => {
-        if (!http.listening) return resolve();
+        if (!http.listening) {
+          http.closeAllConnections();
+          return resolve();
+        }
         http.close(() => resolve());
         http.closeAllConnections();
       });

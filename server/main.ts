@@ -52,6 +52,7 @@ async function main() {
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     try {
+      await app.drain();
       await app.close();
       await db.close();
       logger.info('stopped cleanly');

@@ -3,11 +3,14 @@ import { Router } from 'express';
 /** A check that /readyz runs; it resolves with a problem description, or null when fine. */
 export type ReadinessCheck = () => Promise<string | null>;
 
-/** Liveness (the process answers) and readiness (it can serve: database, migrations, index). */
-export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
+/**
+ * Liveness (the process answers) and readiness (it can serve: database, migrations, index).
+ * `details` adds facts to both answers (which instance answered, how many situations it indexes).
+ */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, details: () => Record<string, unknown> = () => ({})): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...details() });
   });
   router.get('/readyz', async (_req, res) => {
     const results: Record<string, string> = {};
@@ -22,7 +25,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>): Router {
       results[name] = problem ?? 'ok';
       if (problem) ready = false;
     }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results, ...details() });
   });
   return router;
 }

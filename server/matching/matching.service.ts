@@ -43,6 +43,12 @@ export async function createMatchingService(deps: MatchingServiceDeps) {
       for (const code of codes) if (!published.has(code)) matcher.remove(code);
     },
 
+    /** Re-reads every published situation (after missed change notifications); the old index serves until then. */
+    async rebuild(): Promise<void> {
+      const rows = await deps.knowledge.listPublishedForMatching();
+      matcher.build(rows);
+    },
+
     /** Reads the dictionary file again (after an admin edit); an invalid file keeps the old one. */
     reloadDictionary(): void {
       matcher.setDictionary(loadDictionary(deps.dictionaryPath));

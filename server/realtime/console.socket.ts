@@ -76,7 +76,8 @@ export function registerConsoleNamespace(
       nsp.emit('presence:changed', { staffId: staff.id, status: presence.status(staff.id) });
     }
     socket.on('disconnect', () => {
-      if (presence.disconnect(staff.id, socket.id)) {
+      // Still connected to another instance: not offline (presence.status reads the shared view).
+      if (presence.disconnect(staff.id, socket.id) && presence.status(staff.id) === 'offline') {
         void consultation.consultantWentOffline(staff.id).catch((error: unknown) => logger.warn({ err: error }, 'presence update failed'));
         nsp.emit('presence:changed', { staffId: staff.id, status: 'offline' });
       }
