@@ -52,7 +52,8 @@ export function isNumberToken(token: string): boolean {
  * without letters or digits gives an empty list.
  */
 export function tokenize(text: string): string[] {
-  const source = text.normalize('NFC').toLowerCase().replace(/²/g, '2').replace(/³/g, '3');
+  // NFKC: composed letters, and full-width or styled forms ("ｌｙ", "²") read as plain ones.
+  const source = text.normalize('NFKC').toLowerCase();
   const out: string[] = [];
   for (const m of source.matchAll(TOKEN_PATTERN)) {
     if (m[1] !== undefined) out.push(canonicalNumber(m[1]));

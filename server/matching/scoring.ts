@@ -92,16 +92,16 @@ const isNegation = (s: string) => NEGATIONS.has(s) || UNACCENTED_NEGATIONS.has(s
 /** A negation followed by a word in the same clause ("không biết"); a final "không?" only asks. */
 const negatesNext = (syl: readonly string[], p: number) => isNegation(syl[p]!) && p + 1 < syl.length && syl[p + 1] !== BREAK;
 
-/** Where an alternative (or one syllable of a dictionary term, `part` ≥ 0) may start. */
+/** An alternative to look for, and the slots (or syllables of dictionary terms, `part` ≥ 0) it serves. */
 interface Entry {
-  slot: number;
-  part: number;
   alt: Alternative;
+  targets: Array<{ slot: number; part: number }>;
 }
 
 /**
- * A query prepared for scoring many situations: its alternatives by folded first syllable, so a
- * text is read once whatever the number of slots, and syllable weights cached for the query.
+ * A query prepared for scoring many situations: its alternatives by folded first syllable (each
+ * distinct one once, however often the citizen repeated it), so a text is read once whatever the
+ * number of slots; syllable weights are cached for the query.
  */
 export class PreparedQuery {
   readonly byFirst = new Map<string, Entry[]>();
@@ -115,15 +115,23 @@ export class PreparedQuery {
     readonly plan: QueryPlan,
     private readonly vocabulary: Vocabulary,
   ) {
-    const add = (entry: Entry) => {
-      const key = entry.alt.fold[0]!;
-      const list = this.byFirst.get(key);
-      if (list) list.push(entry);
-      else this.byFirst.set(key, [entry]);
+    const unique = new Map<string, Entry>();
+    const add = (alt: Alternative, slot: number, part: number) => {
+      const key = `${alt.syl.join(' ')}|${alt.factor}|${alt.foldFactor}`;
+      let entry = unique.get(key);
+      if (!entry) {
+        entry = { alt, targets: [] };
+        unique.set(key, entry);
+        const first = alt.fold[0]!;
+        const list = this.byFirst.get(first);
+        if (list) list.push(entry);
+        else this.byFirst.set(first, [entry]);
+      }
+      entry.targets.push({ slot, part });
     };
     plan.slots.forEach((slot, i) => {
-      for (const alt of slot.alts) add({ slot: i, part: -1, alt });
-      slot.parts?.forEach((p, k) => add({ slot: i, part: k, alt: p.alt }));
+      for (const alt of slot.alts) add(alt, i, -1);
+      slot.parts?.forEach((p, k) => add(p.alt, i, k));
     });
     this.totalWeight = plan.slots.reduce((sum, x) => sum + x.weight, 0);
     this.isNegation = plan.slots.map((slot) => slot.alts.some((a) => a.syl.length === 1 && isNegation(a.syl[0]!)));
@@ -158,7 +166,7 @@ function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMa
   for (let p = 0; p < folded.length; p++) {
     const entries = q.byFirst.get(folded[p]!);
     if (!entries) continue;
-    for (const { slot, part, alt } of entries) {
+    for (const { alt, targets } of entries) {
       let exact = syl[p] === alt.syl[0];
       let ok = true;
       for (let k = 1; k < alt.fold.length; k++) {
@@ -170,13 +178,15 @@ function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMa
       }
       if (!ok) continue;
       const score = alt.factor * (exact ? 1 : alt.foldFactor);
-      if (part < 0) {
-        found[slot]!.push({ start: p, end: p + alt.fold.length, score });
-        if (score > best[slot]!) best[slot] = score;
-      } else {
-        partBest ??= slots.map((s) => new Float64Array(s.parts?.length ?? 0));
-        found[slot]!.push({ start: p, end: p + 1, score: score * partCredit });
-        if (score > partBest[slot]![part]!) partBest[slot]![part] = score;
+      for (const { slot, part } of targets) {
+        if (part < 0) {
+          found[slot]!.push({ start: p, end: p + alt.fold.length, score });
+          if (score > best[slot]!) best[slot] = score;
+        } else {
+          partBest ??= slots.map((s) => new Float64Array(s.parts?.length ?? 0));
+          found[slot]!.push({ start: p, end: p + 1, score: score * partCredit });
+          if (score > partBest[slot]![part]!) partBest[slot]![part] = score;
+        }
       }
     }
   }

@@ -47,6 +47,8 @@ const MAX_CANDIDATES = 3;
  * is found (the syllable then stays unknown, which lowers the confidence, as it should).
  */
 export function correctUnknown(token: string, vocabulary: Vocabulary): Correction[] {
+  // Two Vietnamese syllables never make more than 14 letters; longer tokens are not typos of them.
+  if (token.length > 14) return [];
   const telex = decodeTelex(token);
   if (telex && vocabulary.knows(telex)) return [{ tokens: [telex], factor: 1 }];
 

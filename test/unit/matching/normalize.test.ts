@@ -11,6 +11,11 @@ describe('matching: normalisation', () => {
     expect(normalizeText(composed.normalize('NFD'))).to.equal(normalizeText(composed));
   });
 
+  it('when letters come full-width or as superscripts, then they read as plain ones', () => {
+    expect(normalizeText('ｌｙ ｈｏｎ')).to.equal('li hon');
+    expect(normalizeText('50 m²')).to.equal('50 m2');
+  });
+
   it('when upper case is used, then it reads as lower case', () => {
     expect(normalizeText('LY HÔN Ở ĐÂU')).to.equal('li hôn ở đâu');
   });
