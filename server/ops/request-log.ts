@@ -25,9 +25,10 @@ export function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
     res.setHeader('X-Request-Id', requestId);
     res.locals.requestId = requestId;
     const started = performance.now();
+    // Taken now: routers mounted on a prefix rewrite req.path while they run. No query string (it may carry a ticket code).
+    const path = req.path;
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const path = req.path;
       metrics.observeHttp(req.method, res.statusCode === 404 ? 'not_found' : routeGroup(path), res.statusCode, seconds);
       const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) };
       if (QUIET.has(path)) logger.debug(entry, 'request');
