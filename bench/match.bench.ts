@@ -56,6 +56,8 @@ interface Outcome {
   item: EvalItem;
   ranked: string[];
   scores: number[];
+  /** Field slugs of the ranked candidates. */
+  fields: string[];
   decision: 'answer' | 'clarify' | 'escalate';
   choices: string[];
   ms: number;
@@ -82,6 +84,7 @@ function runMatcher(matcher: Matcher, items: readonly EvalItem[], kbByCode: Map<
         item,
         ranked: explained.ranked.map((c) => c.code),
         scores: explained.smallTalk ? [] : explained.ranked.map((c) => c.score),
+        fields: explained.ranked.map((c) => c.fieldSlug),
         decision: result.decision,
         choices: result.candidates.map((c) => c.code),
         ms: 0,
@@ -115,7 +118,7 @@ function runBaseline(items: readonly EvalItem[], kbByCode: Map<string, Matchable
       const hits = index.search(item.q);
       const ms = performance.now() - t0;
       const ranked = hits.slice(0, 10).map((h) => h.id as string);
-      return { item, ranked, scores: [], decision: ranked.length > 0 ? 'answer' : 'escalate', choices: ranked.slice(0, 1), ms } as Outcome;
+      return { item, ranked, scores: [], fields: [], decision: ranked.length > 0 ? 'answer' : 'escalate', choices: ranked.slice(0, 1), ms } as Outcome;
     }),
   );
 }
@@ -188,7 +191,7 @@ function calibration(outcomes: readonly Outcome[]): void {
       let declined = 0;
       let escalatedInScope = 0;
       for (const o of outcomes) {
-        const d = decide(o.scores, t);
+        const d = decide(o.scores, t, o.fields);
         if (d.decision === 'answer') {
           answered++;
           if (o.item.expect !== 'escalate' && same(o.ranked[0], o.item.expect)) right++;
@@ -196,21 +199,21 @@ function calibration(outcomes: readonly Outcome[]): void {
         if (o.item.kind === 'out_of_scope' && d.decision === 'escalate') declined++;
         if (o.item.kind !== 'out_of_scope' && d.decision === 'escalate') escalatedInScope++;
       }
-      const answeredInScope = inScope.filter((o) => decide(o.scores, t).decision === 'answer').length;
+      const answeredInScope = inScope.filter((o) => decide(o.scores, t, o.fields).decision === 'answer').length;
       console.log(
         [answer.toFixed(2).padStart(6), margin.toFixed(2).padStart(6), pct(right / answered).padStart(10), pct(answeredInScope / inScope.length).padStart(19), pct(right / inScope.length).padStart(15), pct(declined / oos.length).padStart(13), pct(escalatedInScope / inScope.length).padStart(19)].join(' '),
       );
     }
   }
   console.log('\nClarify threshold (answer and margin at their defaults)');
-  console.log('clarify  oos-declined  in-scope-escalated  expected-among-choices(when clarifying)');
-  for (const clarify of [0.3, 0.35, 0.4, 0.45, 0.5]) {
-    const t: DecisionThresholds = { ...DEFAULT_THRESHOLDS, clarify };
-    const declined = oos.filter((o) => decide(o.scores, t).decision === 'escalate').length;
-    const escalated = inScope.filter((o) => decide(o.scores, t).decision === 'escalate').length;
-    const clarifying = inScope.map((o) => ({ o, d: decide(o.scores, t) })).filter((x) => x.d.decision === 'clarify');
+  console.log('clarify same-field  oos-declined  in-scope-escalated  expected-among-choices(when clarifying)');
+  for (const [clarify, sameFieldClarify] of [0.3, 0.35, 0.4, 0.45, 0.5].flatMap((c) => [[c, 1], [c, Math.min(c, 0.4)], [c, Math.min(c, 0.35)]])) {
+    const t: DecisionThresholds = { ...DEFAULT_THRESHOLDS, clarify: clarify!, sameFieldClarify: sameFieldClarify! };
+    const declined = oos.filter((o) => decide(o.scores, t, o.fields).decision === 'escalate').length;
+    const escalated = inScope.filter((o) => decide(o.scores, t, o.fields).decision === 'escalate').length;
+    const clarifying = inScope.map((o) => ({ o, d: decide(o.scores, t, o.fields) })).filter((x) => x.d.decision === 'clarify');
     const hit = clarifying.filter((x) => x.d.decision === 'clarify' && x.o.ranked.slice(0, x.d.choices).some((c) => same(c, x.o.item.expect))).length;
-    console.log([clarify.toFixed(2).padStart(7), pct(declined / oos.length).padStart(13), pct(escalated / inScope.length).padStart(19), pct(hit / clarifying.length).padStart(20)].join(' '));
+    console.log([clarify!.toFixed(2).padStart(7), (sameFieldClarify! >= 1 ? '-' : sameFieldClarify!.toFixed(2)).padStart(10), pct(declined / oos.length).padStart(13), pct(escalated / inScope.length).padStart(19), pct(hit / clarifying.length).padStart(20)].join(' '));
   }
 }
 

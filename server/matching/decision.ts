@@ -16,6 +16,12 @@ export interface DecisionThresholds {
   clarifyBand: number;
   /** Most choices offered at once (2..5). */
   maxChoices: number;
+  /**
+   * Below `clarify`, the three best candidates are still offered when they all belong to one
+   * field and the best reaches this: the question is plainly about that field, only the situation
+   * is unsure. Off-topic questions scatter across fields.
+   */
+  sameFieldClarify: number;
 }
 
 /** Defaults calibrated with `npx tsx bench/match.bench.ts` (see docs/matching.md). */
@@ -25,6 +31,7 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = {
   clarify: 0.45,
   clarifyBand: 0.2,
   maxChoices: 4,
+  sameFieldClarify: 0.4,
 };
 
 export type Decision =
@@ -32,11 +39,18 @@ export type Decision =
   | { decision: 'clarify'; reason: 'close'; choices: number }
   | { decision: 'escalate'; reason: 'low_confidence' | 'no_match' };
 
-/** Decides from confidences sorted best first. `choices` is how many leading candidates to offer. */
-export function decide(scores: readonly number[], t: DecisionThresholds): Decision {
+/**
+ * Decides from confidences sorted best first, and the candidates' field slugs in the same order.
+ * `choices` is how many leading candidates to offer.
+ */
+export function decide(scores: readonly number[], t: DecisionThresholds, fields: readonly string[] = []): Decision {
   const top = scores[0] ?? 0;
   const second = scores[1] ?? 0;
-  if (top < t.clarify) return { decision: 'escalate', reason: top > 0 ? 'low_confidence' : 'no_match' };
+  if (top < t.clarify) {
+    const oneField = fields.length >= 3 && fields[1] === fields[0] && fields[2] === fields[0];
+    if (oneField && top >= t.sameFieldClarify) return { decision: 'clarify', reason: 'close', choices: 3 };
+    return { decision: 'escalate', reason: top > 0 ? 'low_confidence' : 'no_match' };
+  }
   if (top >= t.answer && top - second >= t.margin) return { decision: 'answer', reason: 'confident' };
   let choices = 0;
   const max = Math.min(Math.max(t.maxChoices, 2), 5);

@@ -296,6 +296,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
       const verdict = decide(
         ranked.map((r) => r.score),
         thresholds,
+        ranked.map((r) => r.situation.fieldSlug),
       );
       const shown = verdict.decision === 'clarify' ? verdict.choices : 5;
       const candidates = ranked.slice(0, shown).map((r) => candidate(r.situation, r.score));
