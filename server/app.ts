@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import cors from 'cors';
 import express from 'express';
 import type { Server as SocketServer } from 'socket.io';
+import { analyticsRoutes } from './analytics/index.js';
 import { createChatRepository, createChatService } from './chat/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -147,6 +148,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   app.use(['/staff', '/admin', '/console'], staff.loadStaff);
   app.use(staff.router);
   app.use(consoleRoutes(consoleScript));
+  app.use(analyticsRoutes({ dataSource: db.dataSource }));
   app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
   app.use('/api', express.json({ limit: '16kb' }));
   app.use('/api/v1', knowledgeRoutes(knowledge));
