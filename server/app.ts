@@ -21,6 +21,7 @@ import { createKnowledgeRepository, importSituations, knowledgeRoutes } from './
 import type { Logger } from './logger.js';
 import { askRoutes } from './matching/ask.routes.js';
 import { createMatchingService, type MatchingService } from './matching/matching.service.js';
+import { createPrivacyService, privacyRoutes, scheduleRetention, type PrivacyService } from './privacy/index.js';
 import { createMetrics, logDomainEvents, newInstanceId, requestLog, startCluster, timeMatcher, watchSocketCommands, type Cluster, type Metrics } from './ops/index.js';
 import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 import { registerChatNamespace } from './realtime/chat.socket.js';
@@ -46,6 +47,8 @@ export interface App {
   /** Staff accounts and sessions: `staff.authenticateStaffSocket` for staff namespaces. */
   staff: StaffModule;
   consultation: ConsultationService;
+  /** Erasure and export of citizens' data; `privacy.runRetention()` runs the retention job now (tests call it). */
+  privacy: PrivacyService;
   /** Several instances on one PostgreSQL: this one's id, shared-state health, dictionary reloads. */
   cluster: Cluster;
   metrics: Metrics;
@@ -113,6 +116,13 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   });
 
   const staff = createStaffModule({ dataSource: db.dataSource, config, logger });
+  const privacy = createPrivacyService({
+    dataSource: db.dataSource,
+    events,
+    findEscalation: (id) => consultationRepo.findById(id),
+    retentionDays: config.RETENTION_DAYS,
+    logger,
+  });
   const metrics = createMetrics({ db, events, matching, io: () => io });
   timeMatcher(matching, metrics);
 
@@ -148,6 +158,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   app.use(['/staff', '/admin', '/console'], staff.loadStaff);
   app.use(staff.router);
   app.use(consoleRoutes(consoleScript));
+  app.use(privacyRoutes(privacy));
   app.use(analyticsRoutes({ dataSource: db.dataSource }));
   app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
   app.use('/api', express.json({ limit: '16kb' }));
@@ -158,7 +169,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
 
   const http = createServer(app);
   const io = createSocketServer(http, config);
-  registerChatNamespace(io.of('/chat'), { chat, consultation, events, config, logger });
+  registerChatNamespace(io.of('/chat'), { chat, consultation, privacy, events, config, logger });
   registerConsoleNamespace(io.of('/console'), {
     authenticate: staff.authenticateStaffSocket,
     consultation,
@@ -201,6 +212,8 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   };
   const sweeper = setInterval(() => void sweep(), 5_000);
   sweeper.unref();
+  // Erases conversations idle past RETENTION_DAYS (hourly; one instance at a time).
+  const retention = scheduleRetention({ run: () => privacy.runRetention(), logger });
 
   return {
     http,
@@ -210,6 +223,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     matching,
     staff,
     consultation,
+    privacy,
     cluster,
     metrics,
     sweep,
@@ -222,6 +236,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     },
     close: async () => {
       clearInterval(sweeper);
+      await retention.stop();
       while (sweeping) await new Promise((r) => setTimeout(r, 10));
       mailer.close();
       io.disconnectSockets(true);
