@@ -52,7 +52,7 @@ export function createChatRepository(dataSource: DataSource) {
 
     async findConversationByTokenHash(tokenHash: string): Promise<Conversation | null> {
       const [row] = await dataSource.query(
-        `SELECT id, status, created_at AS "createdAt", last_message_at AS "lastMessageAt" FROM conversations WHERE token_hash = $1`,
+        `SELECT id, status, created_at AS "createdAt", last_message_at AS "lastMessageAt" FROM conversations WHERE token_hash = $1 AND anonymised_at IS NULL`,
         [tokenHash],
       );
       return row ?? null;
@@ -60,7 +60,7 @@ export function createChatRepository(dataSource: DataSource) {
 
     async findConversation(id: string): Promise<Conversation | null> {
       const [row] = await dataSource.query(
-        `SELECT id, status, created_at AS "createdAt", last_message_at AS "lastMessageAt" FROM conversations WHERE id = $1`,
+        `SELECT id, status, created_at AS "createdAt", last_message_at AS "lastMessageAt" FROM conversations WHERE id = $1 AND anonymised_at IS NULL`,
         [id],
       );
       return row ?? null;

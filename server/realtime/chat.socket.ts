@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { chatSchemas, presentMessage, type ChatService } from '../chat/index.js';
 import type { ConsultationService } from '../consultation/consultation.service.js';
+import type { PrivacyService } from '../privacy/index.js';
 import { rooms } from './rooms.js';
 import { withAck } from './with-ack.js';
 
@@ -43,12 +44,14 @@ const contactSchema = z
 
 export function registerChatNamespace(
   nsp: Namespace,
-  deps: { chat: ChatService; consultation: ConsultationService; events: EventBus; config: Config; logger: Logger },
+  deps: { chat: ChatService; consultation: ConsultationService; privacy: PrivacyService; events: EventBus; config: Config; logger: Logger },
 ) {
-  const { chat, consultation, events, config, logger } = deps;
+  const { chat, consultation, privacy, events, config, logger } = deps;
   const perConversation = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE, 60_000);
   const perIp = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE_PER_IP, 60_000);
   const newPerIp = new RateLimiter(config.CHAT_CONVERSATIONS_PER_HOUR_PER_IP, 3_600_000);
+  // Commands that write no message (resume, cancel, delete) share their own per-IP budget.
+  const otherPerIp = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE_PER_IP, 60_000);
 
   events.on('message.created', ({ conversationId, message }) => {
     nsp.to(rooms.conversation(conversationId)).emit('message:created', presentMessage(message));
@@ -58,6 +61,13 @@ export function registerChatNamespace(
   });
   events.on('conversation.typing', ({ conversationId, sender }) => {
     if (sender === 'consultant') nsp.to(rooms.conversation(conversationId)).volatile.emit('typing', { sender });
+  });
+  // An erased conversation: every tab still showing it starts afresh, and no socket stays bound to it.
+  events.on('conversation.deleted', ({ conversationId }) => {
+    const room = rooms.conversation(conversationId);
+    nsp.to(room).emit('conversation:deleted', { conversationId });
+    for (const [, s] of nsp.sockets) if (s.data.conversationId === conversationId) s.data.conversationId = undefined;
+    nsp.in(room).socketsLeave(room);
   });
   // Whenever the queue moves, every waiting citizen learns their new place.
   events.on('escalation.changed', () => {
@@ -88,6 +98,9 @@ export function registerChatNamespace(
       if (!perConversation.take(`c:${conversationId}`)) throw tooFast(perConversation.retryAfter(`c:${conversationId}`));
       if (!perIp.take(`ip:${ip}`)) throw tooFast(perIp.retryAfter(`ip:${ip}`));
     };
+    const throttleOther = () => {
+      if (!otherPerIp.take(`ip:${ip}`)) throw tooFast(otherPerIp.retryAfter(`ip:${ip}`));
+    };
 
     socket.on(
       'conversation:start',
@@ -102,6 +115,7 @@ export function registerChatNamespace(
     socket.on(
       'conversation:resume',
       withAck(logger, 'conversation:resume', chatSchemas.resumeSchema, async ({ token, lastSeenId }) => {
+        throttleOther();
         const { conversation, messages } = await chat.resume(token, lastSeenId);
         await bind(conversation.id);
         return { conversationId: conversation.id, status: conversation.status, messages: messages.map(presentMessage) };
@@ -143,6 +157,7 @@ export function registerChatNamespace(
       withAck(logger, 'consultant:request', contactSchema, async (contact) => {
         const conversationId = current();
         throttle(conversationId);
+        await chat.getConversation(conversationId); // erased meanwhile (another tab, an admin): conversation_not_found
         const { escalation, position, estimatedMinutes, created } = await consultation.escalate(conversationId, contact);
         return { status: 'waiting', ticket: escalation.ticketCode, offline: escalation.offline, position, estimatedMinutes, created };
       }),
@@ -152,14 +167,32 @@ export function registerChatNamespace(
       'consultant:cancel',
       withAck(logger, 'consultant:cancel', empty, async () => {
         const conversationId = current();
+        throttleOther();
         return { cancelled: await consultation.cancel(conversationId) };
       }),
     );
 
-    // Typing indicators may be dropped: volatile, to the others in the room only.
+    socket.on(
+      'conversation:delete',
+      withAck(logger, 'conversation:delete', empty, async () => {
+        const conversationId = current();
+        throttleOther();
+        await privacy.deleteConversation(conversationId);
+        socket.data.conversationId = undefined;
+        await socket.leave(rooms.conversation(conversationId));
+        return { deleted: true };
+      }),
+    );
+
+    // Typing indicators may be dropped: volatile, to the others in the room only. The widget
+    // sends one every 3 s at most; more than one a second from a socket is dropped unread.
+    let lastTyping = 0;
     socket.on('typing', () => {
       const id = socket.data.conversationId as string | undefined;
-      if (id) events.emit('conversation.typing', { conversationId: id, sender: 'citizen' });
+      const now = Date.now();
+      if (!id || now - lastTyping < 1000) return;
+      lastTyping = now;
+      events.emit('conversation.typing', { conversationId: id, sender: 'citizen' });
     });
   });
 }

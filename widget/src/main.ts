@@ -4,8 +4,9 @@ import { el } from './dom.js';
 import { contactForm } from './consultant.view.js';
 import { renderMessage, renderPending } from './messages.view.js';
 import { buildPanel } from './panel.view.js';
+import { deleteConfirmation } from './privacy.view.js';
 import { createStorage, newClientId } from './storage.js';
-import { styles } from './styles.js';
+import { adoptStyles, styles } from './styles.js';
 import type { AckResponse, MessageDto, ViewActions } from './types.js';
 
 /**
@@ -33,7 +34,7 @@ function boot() {
   const host = el('div', { id: 'hoi-luat-widget' });
   document.body.append(host);
   const shadow = host.attachShadow({ mode: 'open' });
-  shadow.append(el('style', { text: styles(accent, position) }));
+  adoptStyles(shadow, styles(accent, position), script?.nonce);
   const ui = buildPanel(shadow, { title: script?.dataset.title || 'Hỏi Luật: hỏi đáp pháp luật', maxLength: MAX_LENGTH });
 
   const storage = createStorage(server);
@@ -48,7 +49,8 @@ function boot() {
   let bound = false;
   let starting: Promise<boolean> | null = null;
 
-  const socket: Socket = io(`${server}/chat`, { transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  // WebSocket first; long polling when a proxy or the host page's CSP (connect-src without ws:/wss:) refuses it.
+  const socket: Socket = io(`${server}/chat`, { transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 10_000 });
 
   const setStatus = (key: keyof typeof STATUS_TEXT) => {
     ui.status.textContent = ` · ${STATUS_TEXT[key]}`;
@@ -265,6 +267,56 @@ function boot() {
     ui.askHuman.hidden = false;
   };
   ui.askHuman.addEventListener('click', () => actions.requestConsultant());
+
+  // "Xóa cuộc trò chuyện": after a confirmation, the server erases the conversation (messages,
+  // contact details, ratings; an open request to a consultant is cancelled) and the widget starts afresh.
+  let deleting = false;
+  const startAfresh = (text: string) => {
+    actions.newConversation();
+    failed.clear();
+    hideQueue();
+    ui.log.querySelector('.contact')?.remove();
+    notice(text);
+  };
+  const eraseConversation = async () => {
+    if (deleting) return;
+    deleting = true;
+    try {
+      if (saved.token || bound) {
+        if (!socket.connected) return notice('Chưa kết nối được máy chủ nên chưa xóa được. Vui lòng thử lại khi có mạng.');
+        if (await ensureConversation(false)) {
+          const res = await emit<{ deleted: boolean }>('conversation:delete', {});
+          if ('error' in res && res.error.code !== 'conversation_not_found' && res.error.code !== 'no_conversation') return notice(res.error.message);
+        } else if (saved.token) {
+          return notice('Chưa kết nối được máy chủ nên chưa xóa được. Vui lòng thử lại.');
+        }
+      }
+      startAfresh('Đã xóa cuộc trò chuyện. Bạn có thể đặt câu hỏi mới.');
+    } finally {
+      deleting = false;
+    }
+  };
+  ui.deleteButton.addEventListener('click', () => {
+    const open = ui.log.querySelector<HTMLElement>('.confirm');
+    if (open) return open.querySelector<HTMLButtonElement>('.choice')?.focus();
+    const box = deleteConfirmation(
+      () => {
+        box.remove();
+        void eraseConversation();
+      },
+      () => {
+        box.remove();
+        ui.deleteButton.focus();
+      },
+    );
+    ui.log.append(box);
+    scrollDown();
+    box.querySelector<HTMLButtonElement>('.choice')?.focus();
+  });
+  // Erased from another tab, or by an admin at the citizen's request.
+  socket.on('conversation:deleted', () => {
+    if (!deleting) startAfresh('Cuộc trò chuyện này đã được xóa. Bạn có thể đặt câu hỏi mới.');
+  });
   ui.cancelRequest.addEventListener('click', async () => {
     const res = await emit<{ cancelled: boolean }>('consultant:cancel', {});
     if ('error' in res) notice(res.error.message);

@@ -17,7 +17,8 @@ export function buildPanel(shadow: ShadowRoot, options: PanelOptions) {
   const cancelRequest = el('button', { type: 'button', class: 'link', text: 'Hủy yêu cầu' });
   const queueBar = el('div', { class: 'queuebar', hidden: true }, [queueText, cancelRequest]);
   const askHuman = el('button', { type: 'button', class: 'link', text: 'Gặp chuyên viên tư vấn' });
-  const askBar = el('div', { class: 'askbar' }, [askHuman]);
+  const deleteButton = el('button', { type: 'button', class: 'link', text: 'Xóa cuộc trò chuyện' });
+  const askBar = el('div', { class: 'askbar' }, [deleteButton, askHuman]);
   const input = el('textarea', {
     id: 'hl-input',
     rows: '2',
@@ -48,7 +49,7 @@ export function buildPanel(shadow: ShadowRoot, options: PanelOptions) {
   };
   input.addEventListener('input', updateCounter);
 
-  return { launcher, panel, status, newButton, closeButton, log, typing, queueBar, queueText, cancelRequest, askHuman, input, send, form, updateCounter };
+  return { launcher, panel, status, newButton, closeButton, log, typing, queueBar, queueText, cancelRequest, askHuman, deleteButton, input, send, form, updateCounter };
 }
 
 export type Panel = ReturnType<typeof buildPanel>;

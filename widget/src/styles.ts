@@ -53,8 +53,33 @@ button:focus-visible, textarea:focus-visible { outline: 3px solid #ffbf47; outli
 .form-error { color: #b00020; margin: 0; min-height: 0; }
 .queuebar { background: #fff8e1; border-top: 1px solid #e6c65c; padding: 6px 12px; font-size: 14px; display: flex; gap: 8px; align-items: center; justify-content: space-between; }
 .queuebar[hidden] { display: none; }
-.askbar { background: #fff; padding: 4px 12px 0; text-align: right; }
+.askbar { background: #fff; padding: 4px 12px 0; display: flex; justify-content: space-between; gap: 8px; }
+.send.danger { background: #b00020; }
+.confirm p { margin: 0; }
 .link { background: none; border: 0; color: ${accent}; text-decoration: underline; padding: 2px 0; font-size: 14px; }
 .typing { font-size: 13px; color: #4a5560; padding: 0 12px 4px; background: #f4f6f8; min-height: 0; }
 `;
+}
+
+/**
+ * Gives the shadow root its stylesheet as a constructed stylesheet (`adoptedStyleSheets`): CSP's
+ * `style-src` does not govern those, so a host page with a strict policy needs no
+ * 'unsafe-inline' for the widget. Browsers without them (Safari before 16.4) get a `<style>`
+ * element carrying the widget script's nonce, which a nonce-based host policy allows.
+ */
+export function adoptStyles(shadow: ShadowRoot, css: string, nonce?: string): void {
+  if ('adoptedStyleSheets' in shadow && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      shadow.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // An engine that exposes the API but refuses it: fall back to a <style> element.
+    }
+  }
+  const style = document.createElement('style');
+  if (nonce) style.nonce = nonce;
+  style.textContent = css;
+  shadow.append(style);
 }

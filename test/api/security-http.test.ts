@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import type { App } from '../../server/app.js';
+import type { Database } from '../../server/db/database.js';
+import { seedChatKnowledge } from '../support/chat-fixtures.js';
+import { engineName, testDatabase } from '../support/database.js';
+import { startTestApp } from '../support/http.js';
+import { chatClient, request } from '../support/socket.js';
+
+describe(`HTTP and socket hardening (${engineName})`, function () {
+  this.timeout(60_000);
+  let db: Database;
+
+  before(async () => {
+    db = await testDatabase();
+    await seedChatKnowledge(db);
+  });
+
+  describe('security headers', () => {
+    let app: App;
+    let baseUrl: string;
+    before(async () => ({ app, baseUrl } = await startTestApp(db)));
+    after(async () => app?.close());
+
+    it('every page and API answer carries nosniff, no framing, a same-origin referrer and a strict CSP', async () => {
+      for (const path of ['/', '/tra-cuu', '/api/v1/fields', '/healthz', '/nope']) {
+        const res = await fetch(`${baseUrl}${path}`);
+        expect(res.headers.get('x-content-type-options'), path).to.equal('nosniff');
+        expect(res.headers.get('x-frame-options'), path).to.equal('DENY');
+        expect(res.headers.get('referrer-policy'), path).to.equal('same-origin');
+        expect(res.headers.get('x-powered-by'), path).to.equal(null);
+        const csp = res.headers.get('content-security-policy') ?? '';
+        expect(csp, path).to.contain("default-src 'self'").and.contain("object-src 'none'").and.contain("frame-ancestors 'none'");
+        expect(csp, path).not.to.contain('unsafe-inline');
+      }
+    });
+
+    it('the widget script may be loaded by other sites; everything else is same-origin only', async () => {
+      expect((await fetch(`${baseUrl}/widget.js`)).headers.get('cross-origin-resource-policy')).to.equal('cross-origin');
+      expect((await fetch(`${baseUrl}/`)).headers.get('cross-origin-resource-policy')).to.equal('same-origin');
+      expect((await fetch(`${baseUrl}/api/v1/fields`)).headers.get('cross-origin-resource-policy')).to.equal('same-origin');
+    });
+
+    it('the JSON API refuses a body over 16 KB, and staff forms one over 8 KB, with 413', async () => {
+      const big = await fetch(`${baseUrl}/api/v1/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'a'.repeat(17 * 1024) }),
+      });
+      expect(big.status).to.equal(413);
+      expect((await big.json()).error.code).to.equal('payload_too_large');
+      const form = await fetch(`${baseUrl}/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: `email=a%40b.c&password=${'x'.repeat(9 * 1024)}`,
+      });
+      expect(form.status).to.equal(413);
+    });
+  });
+
+  describe('per-IP limits on public routes', () => {
+    let app: App;
+    let baseUrl: string;
+    before(async () => ({ app, baseUrl } = await startTestApp(db, { PUBLIC_REQUESTS_PER_MINUTE_PER_IP: '5' })));
+    after(async () => app?.close());
+
+    it('the API answers 429 rate_limited with Retry-After past the limit, and counts each client separately', async () => {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${baseUrl}/api/v1/fields`)).status).to.equal(200);
+      const refused = await fetch(`${baseUrl}/api/v1/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"ly hôn"}' });
+      expect(refused.status).to.equal(429);
+      expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
+      const body = await refused.json();
+      expect(body.error.code).to.equal('rate_limited');
+      expect(body.error.message).to.match(/Vui lòng chờ/);
+      // Behind the reverse proxy on loopback, the client is the first X-Forwarded-For hop.
+      expect((await fetch(`${baseUrl}/api/v1/fields`, { headers: { 'x-forwarded-for': '203.0.113.7' } })).status).to.equal(200);
+    });
+
+    it('the widget script and the demo page have their own counters, limited the same way', async () => {
+      for (const path of ['/widget.js', '/']) {
+        for (let i = 0; i < 5; i++) expect((await fetch(`${baseUrl}${path}`)).status, path).to.equal(200);
+        const refused = await fetch(`${baseUrl}${path}`);
+        expect(refused.status, path).to.equal(429);
+        expect((await refused.json()).error.code).to.equal('rate_limited');
+      }
+      expect((await fetch(`${baseUrl}/healthz`)).status).to.equal(200);
+    });
+  });
+
+  describe('socket commands', () => {
+    let app: App;
+    let baseUrl: string;
+    before(async () => ({ app, baseUrl } = await startTestApp(db, { CHAT_MESSAGES_PER_MINUTE_PER_IP: '4' })));
+    after(async () => app?.close());
+
+    it('a flood of typing events is relayed at most once a second', async () => {
+      const citizen = await chatClient(baseUrl, { 'x-forwarded-for': '198.51.100.1' });
+      await request(citizen, 'conversation:start');
+      let relayed = 0;
+      const off = app.events.on('conversation.typing', () => relayed++);
+      for (let i = 0; i < 200; i++) citizen.emit('typing');
+      await request(citizen, 'answer:rate', { messageId: 1, helpful: true }); // a round trip: the typing events arrived before
+      off();
+      citizen.close();
+      expect(relayed).to.equal(1);
+    });
+
+    it('resume, cancel and delete are limited per IP like messages', async () => {
+      const citizen = await chatClient(baseUrl, { 'x-forwarded-for': '198.51.100.2' });
+      const started = await request(citizen, 'conversation:start');
+      const codes: (string | undefined)[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await request(citizen, 'conversation:resume', { token: started.data.token })).error?.code);
+      codes.push((await request(citizen, 'consultant:cancel')).error?.code);
+      codes.push((await request(citizen, 'consultant:cancel')).error?.code);
+      codes.push((await request(citizen, 'conversation:delete')).error?.code);
+      citizen.close();
+      expect(codes).to.deep.equal([undefined, undefined, undefined, undefined, 'rate_limited', 'rate_limited']);
+    });
+  });
+});
