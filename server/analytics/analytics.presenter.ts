@@ -43,8 +43,8 @@ function presentTable(table: Table, range: DateRange) {
     title: table.title,
     note: table.rows.length > PAGE_ROWS ? `${int(PAGE_ROWS)} dòng đầu trên ${int(table.rows.length)}; tải CSV để xem đủ` : '',
     csvUrl: `/admin/analytics/${table.name}.csv?${rangeQuery(range)}`,
-    headers: table.columns.map((c) => ({ label: c.label, numeric: c.format === 'int' || c.format === 'percent' || c.format === 'minutes' })),
-    rows: shown.map((row) => table.columns.map((c) => htmlCell((row as Record<string, unknown>)[c.key], c.format))),
+    headers: table.columns.map((c) => ({ label: c.label, numeric: c.format === 'int' || c.format === 'percent' || c.format === 'minutes', wide: Boolean(c.wide) })),
+    rows: shown.map((row) => table.columns.map((c) => ({ ...htmlCell((row as Record<string, unknown>)[c.key], c.format), wide: Boolean(c.wide) }))),
   };
 }
 

@@ -7,7 +7,7 @@ import { presentDashboard } from './analytics.presenter.js';
 import { parseRange, vietnamDay } from './analytics.range.js';
 import { createAnalyticsRepository } from './analytics.repository.js';
 import { createAnalyticsService } from './analytics.service.js';
-import { isTableName, reportTables } from './analytics.tables.js';
+import { isTableName, reportTables, TABLE_SECTIONS } from './analytics.tables.js';
 import { renderPage, setPrivateHeaders, type LayoutData } from './analytics.views.js';
 import { auditPage, parseAuditQuery, presentAuditPage } from './audit-viewer.js';
 
@@ -40,9 +40,9 @@ export function analyticsRoutes({ dataSource, now = () => new Date() }: Analytic
   const router = Router();
   const adminOnly = requireStaff('admin');
 
-  const report = async (req: Request) => {
+  const report = async (req: Request, only?: Parameters<typeof service.report>[1]) => {
     const range = parseRange(req.query, now());
-    return { range, report: await service.report(range) };
+    return { range, report: await service.report(range, only) };
   };
 
   router.get('/admin/analytics', adminOnly, async (req, res) => {
@@ -59,7 +59,7 @@ export function analyticsRoutes({ dataSource, now = () => new Date() }: Analytic
   router.get('/admin/analytics/:file', adminOnly, async (req: Request<{ file: string }>, res: Response) => {
     const name = /^([a-z-]+)\.csv$/.exec(req.params.file)?.[1];
     if (!name || !isTableName(name)) throw unknownTable();
-    const { range, report: data } = await report(req);
+    const { range, report: data } = await report(req, [TABLE_SECTIONS[name]]);
     const csv = toCsv(reportTables(data)[name]);
     setPrivateHeaders(res);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

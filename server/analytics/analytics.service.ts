@@ -58,6 +58,9 @@ export interface QueueFigures {
   handlingP90: number | null;
 }
 
+/** Parts of the report that can be loaded alone. */
+export type ReportSection = 'questions' | 'outcomes' | 'toWrite' | 'helpful' | 'clarify' | 'queue' | 'resolutions' | 'fields';
+
 /** Everything the dashboard shows for one date range. */
 export interface AnalyticsReport {
   range: { from: string; to: string; days: number };
@@ -77,16 +80,22 @@ export function createAnalyticsService(deps: { repo: AnalyticsRepository }) {
   const { repo } = deps;
 
   return {
-    async report(range: DateRange): Promise<AnalyticsReport> {
+    /**
+     * The report for a range. With `only`, the other sections are left empty and their queries
+     * are not run (a CSV export needs one table).
+     */
+    async report(range: DateRange, only?: readonly ReportSection[]): Promise<AnalyticsReport> {
+      const want = <T>(section: ReportSection, load: () => Promise<T>, empty: T): Promise<T> =>
+        !only || only.includes(section) ? load() : Promise.resolve(empty);
       const [questions, outcomes, needingWork, helpful, clarifyRows, waits, resolutions, fields] = await Promise.all([
-        repo.questionsPerDay(range),
-        repo.outcomesPerDay(range),
-        repo.questionsNeedingWork(range),
-        repo.helpfulBySituation(range),
-        repo.clarifyPicks(range),
-        repo.waitTimes(range),
-        repo.resolutions(range),
-        repo.questionsPerField(range),
+        want('questions', () => repo.questionsPerDay(range), []),
+        want('outcomes', () => repo.outcomesPerDay(range), []),
+        want('toWrite', () => repo.questionsNeedingWork(range), { items: [], truncated: false }),
+        want('helpful', () => repo.helpfulBySituation(range), []),
+        want('clarify', () => repo.clarifyPicks(range), []),
+        want('queue', () => repo.waitTimes(range), []),
+        want('resolutions', () => repo.resolutions(range), []),
+        want('fields', () => repo.questionsPerField(range), []),
       ]);
 
       const questionsByDay = new Map(questions.map((r) => [r.day, Number(r.count)]));

@@ -1,4 +1,4 @@
-import type { AnalyticsReport } from './analytics.service.js';
+import type { AnalyticsReport, ReportSection } from './analytics.service.js';
 
 /**
  * The dashboard's tables, defined once: the page renders them (numbers formatted for Vietnamese
@@ -11,6 +11,8 @@ export interface Column {
   key: string;
   label: string;
   format: CellFormat;
+  /** Long text (a question): the page gives it room. */
+  wide?: boolean;
 }
 
 export interface Table {
@@ -25,11 +27,25 @@ export interface Table {
 export const TABLE_NAMES = ['questions', 'outcomes', 'to-write', 'helpful', 'clarify-sets', 'clarify-options', 'queue', 'resolutions', 'fields'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** The report section each table is made from: a CSV export loads only that. */
+export const TABLE_SECTIONS: Record<TableName, ReportSection> = {
+  questions: 'questions',
+  outcomes: 'outcomes',
+  'to-write': 'toWrite',
+  helpful: 'helpful',
+  'clarify-sets': 'clarify',
+  'clarify-options': 'clarify',
+  queue: 'queue',
+  resolutions: 'resolutions',
+  fields: 'fields',
+};
+
 export function isTableName(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
 }
 
 const col = (key: string, label: string, format: CellFormat = 'text'): Column => ({ key, label, format });
+const wide = (key: string, label: string): Column => ({ key, label, format: 'text', wide: true });
 
 export const RESOLUTION_LABELS: Record<string, string> = {
   answered: 'Đã trả lời',
@@ -75,13 +91,13 @@ export function reportTables(report: AnalyticsReport): Record<TableName, Table> 
       name: 'to-write',
       title: 'Câu hỏi cần bổ sung tình huống',
       columns: [
-        col('representative', 'Câu hỏi tiêu biểu'),
+        wide('representative', 'Câu hỏi tiêu biểu'),
         col('count', 'Số lần', 'int'),
         col('escalated', 'Trợ lý chuyển chuyên viên', 'int'),
         col('consultantRequested', 'Người dân yêu cầu chuyên viên', 'int'),
         col('unhelpful', 'Đánh giá không hữu ích', 'int'),
         col('variants', 'Số cách hỏi', 'int'),
-        col('examples', 'Cách hỏi khác'),
+        wide('examples', 'Cách hỏi khác'),
         col('lastAskedAt', 'Lần gần nhất', 'datetime'),
       ],
       rows: report.toWrite.clusters.map((c) => ({ ...c, examples: c.examples.join(' | ') })),
@@ -91,7 +107,7 @@ export function reportTables(report: AnalyticsReport): Record<TableName, Table> 
       title: 'Mức độ hữu ích theo tình huống',
       columns: [
         col('code', 'Mã tình huống'),
-        col('question', 'Câu hỏi'),
+        wide('question', 'Câu hỏi'),
         col('fieldName', 'Lĩnh vực'),
         col('answers', 'Lượt trả lời', 'int'),
         col('ratings', 'Lượt đánh giá', 'int'),
@@ -104,7 +120,7 @@ export function reportTables(report: AnalyticsReport): Record<TableName, Table> 
     'clarify-sets': {
       name: 'clarify-sets',
       title: 'Hỏi lại: các lựa chọn đưa ra cùng nhau và lựa chọn của người dân',
-      columns: [col('offered', 'Các lựa chọn đưa ra'), col('times', 'Số lần hỏi lại', 'int'), col('picks', 'Đã chọn'), col('noPick', 'Không chọn', 'int')],
+      columns: [wide('offered', 'Các lựa chọn đưa ra'), col('times', 'Số lần hỏi lại', 'int'), col('picks', 'Đã chọn'), col('noPick', 'Không chọn', 'int')],
       rows: report.clarify.sets.map((s) => ({
         offered: s.offered.map((o) => (o.question ? `${o.code} (${o.question})` : o.code)).join('; '),
         times: s.times,
@@ -117,7 +133,7 @@ export function reportTables(report: AnalyticsReport): Record<TableName, Table> 
       title: 'Hỏi lại: từng tình huống được đưa ra và được chọn',
       columns: [
         col('code', 'Mã tình huống'),
-        col('question', 'Câu hỏi'),
+        wide('question', 'Câu hỏi'),
         col('fieldName', 'Lĩnh vực'),
         col('offered', 'Số lần được đưa ra', 'int'),
         col('picked', 'Số lần được chọn', 'int'),

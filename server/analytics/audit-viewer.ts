@@ -121,6 +121,8 @@ export function presentAuditPage(query: AuditQuery, page: { entries: AuditRow[];
     prevUrl: query.page > 1 ? auditUrl({ ...filters, page: query.page - 1 }) : null,
     nextUrl: page.hasNext && query.page < AUDIT_MAX_PAGE ? auditUrl({ ...filters, page: query.page + 1 }) : null,
     entries: page.entries.map((e) => {
+      const before = prettyJson(e.before);
+      const after = prettyJson(e.after);
       const at = new Date(new Date(e.createdAt).getTime() + 7 * 3_600_000).toISOString();
       return {
         iso: new Date(e.createdAt).toISOString(),
@@ -132,8 +134,10 @@ export function presentAuditPage(query: AuditQuery, page: { entries: AuditRow[];
         entityId: e.entityId,
         entityUrl: auditUrl({ entity_type: e.entityType, entity_id: e.entityId }),
         changed: changedKeys(e.before, e.after).join(', '),
-        before: prettyJson(e.before),
-        after: prettyJson(e.after),
+        before,
+        after,
+        // Small changes are shown at once; long ones stay folded so the list stays readable.
+        short: (before?.length ?? 0) + (after?.length ?? 0) <= 600,
       };
     }),
   };
