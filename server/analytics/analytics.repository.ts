@@ -102,13 +102,14 @@ export function createAnalyticsRepository(dataSource: DataSource) {
      * Questions that needed a person or did not help, newest first, at most `limit`: questions the
      * bot escalated, questions behind a consultant request, and questions whose answer (directly
      * or after a clarify pick) was rated unhelpful. A request about a question the bot had already
-     * escalated in the same conversation counts once, as a request.
+     * escalated in the same conversation counts once, as a request. Texts erased for privacy
+     * (blanked, see server/privacy) are left out; they still count in the per-day figures.
      */
     async questionsNeedingWork(window: Window, limit = MAX_CLUSTER_ITEMS): Promise<{ items: QuestionItem[]; truncated: boolean }> {
       const rows: { text: string; reason: QuestionItem['reason']; at: Date }[] = await dataSource.query(
         `WITH escalated AS (
            SELECT q.conversation_id, q.body AS text, q.created_at AS at
-             FROM ${botReplies()} AND b.kind = 'escalate'
+             FROM ${botReplies()} AND b.kind = 'escalate' AND q.body <> ''
          ), requested AS (
            SELECT e.conversation_id, e.question AS text, e.created_at AS at
              FROM escalations e
@@ -126,7 +127,7 @@ export function createAnalyticsRepository(dataSource: DataSource) {
            SELECT text, 'escalated' AS reason, at FROM escalated x
             WHERE NOT EXISTS (SELECT 1 FROM requested r WHERE r.conversation_id = x.conversation_id AND r.text = x.text)
            UNION ALL SELECT text, 'consultant_requested', at FROM requested
-           UNION ALL SELECT text, 'unhelpful', at FROM unhelpful WHERE text IS NOT NULL
+           UNION ALL SELECT text, 'unhelpful', at FROM unhelpful WHERE text <> ''
          ) everything
          ORDER BY at DESC
          LIMIT $3`,

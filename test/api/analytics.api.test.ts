@@ -176,6 +176,8 @@ describe(`admin analytics dashboard and audit viewer (${engineName})`, function 
        SELECT conversation_id, 'bot', 'escalate', 'chuyển', id, created_at + interval '1 second' FROM q`,
     );
     await exchange('2025-06-15T05:00:00Z', `Tranh chấp "lối đi chung", hàng xóm rào lại ${HOSTILE}`, 'escalate');
+    // A question its citizen erased (the privacy module blanks the text; the count stays).
+    await exchange('2025-06-15T06:00:00Z', '', 'escalate');
     // ... and consultation tickets with known waits and handling times (minutes).
     const day = '2025-06-10T02:00:00Z';
     await ticket(day, { question: 'Ly hôn đơn phương cần giấy tờ gì?', wait: 2, handling: 10, status: 'closed', resolution: 'answered' });
@@ -268,7 +270,9 @@ describe(`admin analytics dashboard and audit viewer (${engineName})`, function 
 
     it('at volume, groups 240 questions in four wordings into two situations to write', async () => {
       const { toWrite, totals } = await report('from=2025-06-15&to=2025-06-15');
-      expect(totals.questions).to.equal(241);
+      // 240 + the markup + the erased one, which counts here but has nothing to group.
+      expect(totals.questions).to.equal(242);
+      expect(toWrite.questions).to.equal(241);
       const [first, second, third] = toWrite.clusters;
       expect([first.count, second.count, third.count]).to.deep.equal([120, 120, 1]);
       expect([first.representative, second.representative].map((t: string) => t.toLowerCase()).sort().join(' / ')).to.match(/con nuoi|con nuôi/).and.match(/nợ|no khong/);
