@@ -147,10 +147,13 @@ function boot() {
   };
 
   let flushing = false;
+  /** Errors after which a question is sent again (same clientId, so never stored twice). */
+  const RETRYABLE = new Set(['timeout', 'unavailable']);
   /** Sends queued questions in order, each once: a resend carries the same clientId. */
   const flush = async () => {
     if (flushing || !socket.connected) return;
     flushing = true;
+    let retryLater = false;
     try {
       while (saved.outbox.length && socket.connected) {
         if (!(await ensureConversation(true))) return;
@@ -161,8 +164,11 @@ function boot() {
           save();
           show(res.data.message);
           res.data.replies.forEach(show);
-        } else if (res.error.code === 'timeout') {
-          return; // kept in the outbox; tried again on reconnect
+        } else if (RETRYABLE.has(res.error.code)) {
+          // Kept in the outbox: no answer in time, or the server is restarting (another instance
+          // takes over). A reconnect while this ack was pending found the flush busy: try again.
+          retryLater = true;
+          return;
         } else {
           saved.outbox.shift();
           save();
@@ -173,6 +179,7 @@ function boot() {
       }
     } finally {
       flushing = false;
+      if (retryLater) setTimeout(() => void flush(), 1000);
     }
   };
 
