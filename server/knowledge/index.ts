@@ -7,3 +7,9 @@ export { seedIfEmpty, readBundle, BundleError, type KnowledgeBundle } from './kb
 export { loadSnapshots, serialiseSnapshots } from './kb.export.js';
 export { knowledgeStats } from './kb.stats.js';
 export { validateDocuments, upsertDocuments, linkUnlinkedCitations } from './documents.js';
+export * as curation from './situation.curation.js';
+export type { ChangeMeta, CuratedSituation, RevisionView, SituationChange } from './situation.curation.js';
+export { countWithheld, findCodesByText, listSituations, type ChangedDocument, type SituationListFilter, type SituationListItem } from './situation.catalogue.js';
+export * as registry from './document.registry.js';
+export type { DocumentChange, RegistryDocument } from './document.registry.js';
+export { ImportFailedError, importSituationsInTransaction } from './kb.import.service.js';
