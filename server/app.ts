@@ -3,6 +3,7 @@ import cors from 'cors';
 import express from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import { analyticsRoutes } from './analytics/index.js';
+import { createAdminModule } from './admin/index.js';
 import { createChatRepository, createChatService } from './chat/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -158,6 +159,17 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   app.use(['/staff', '/admin', '/console'], staff.loadStaff);
   app.use(staff.router);
   app.use(consoleRoutes(consoleScript));
+  app.use(
+    createAdminModule({
+      dataSource: db.dataSource,
+      knowledge,
+      matching,
+      config,
+      dictionaryPath: resolveFromRoot(config.DICTIONARY_PATH),
+      announceDictionaryChange: () => cluster.dictionaryChanged(),
+      logger,
+    }).router,
+  );
   app.use(privacyRoutes(privacy));
   app.use(analyticsRoutes({ dataSource: db.dataSource }));
   app.use('/api', cors({ origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS, maxAge: 600 }));
