@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import MiniSearch from 'minisearch';
+import { pgFtsRankings } from './fts-reference.js';
 import { createMatcher, DEFAULT_THRESHOLDS, normalizeText, type DecisionThresholds, type MatchableSituation, type Matcher } from '../server/matching/index.js';
 import { decide } from '../server/matching/decision.js';
 import { grow, interimEvaluation, loadEvaluation, loadKnowledgeBase, type EvalItem, type EvalKind } from './match.kb.js';
@@ -264,6 +265,7 @@ latency('Latency (this knowledge base)', timeMatcher(matcher, evalItems));
 const baseline = runBaseline(evalItems, kbByCode);
 report('Reference: MiniSearch with default options (answers whenever anything matches)', baseline);
 latency('Reference latency', baseline.map((o) => o.ms));
+await ftsReference();
 calibration(ours);
 if (args.includes('--misses')) {
   console.log('\nMisses (wrong answers first, then in-scope questions not ranked first)');
@@ -273,4 +275,26 @@ if (args.includes('--misses')) {
   }
 }
 scale(evalItems);
-console.log(`\nReproduce: npx tsx bench/match.bench.ts ${args.join(' ')}`.trimEnd());
+console.log(`\nReproduce: npm run bench:match -- ${args.join(' ')}`.trimEnd());
+
+/**
+ * PostgreSQL full-text search (`simple` + unaccent) as a second reference, on the PostgreSQL of
+ * BENCH_DATABASE_URL (default: the local server's `test` database); skipped when unreachable.
+ * Held-out alternates are not removed for it, which can only flatter it.
+ */
+async function ftsReference(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+  let rankings: { ranked: string[]; ms: number }[];
+  try {
+    rankings = await pgFtsRankings(url, kb, evalItems.map((i) => i.q));
+  } catch (error) {
+    console.log(`\nReference: PostgreSQL full-text search skipped (${(error as Error).message})`);
+    return;
+  }
+  const outcomes = evalItems.map((item, i) => {
+    const { ranked, ms } = rankings[i]!;
+    return { item, ranked, scores: [], decision: ranked.length > 0 ? 'answer' : 'escalate', choices: ranked.slice(0, 1), ms } as unknown as Outcome;
+  });
+  report("Reference: PostgreSQL full-text search, 'simple' + unaccent (answers whenever anything matches)", outcomes);
+  latency('Reference latency (round trip to PostgreSQL)', outcomes.map((o) => o.ms));
+}
