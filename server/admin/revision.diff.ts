@@ -1,7 +1,7 @@
 import { diffArrays, diffWordsWithSpace } from 'diff';
 import type { SituationSnapshot } from '../knowledge/kb.repository.js';
 import { citationText } from './admin.presenter.js';
-import { SITUATION_STATUS_LABELS } from './admin.views.js';
+import { formatDate, SITUATION_STATUS_LABELS } from './admin.views.js';
 
 /**
  * A readable difference between two versions of a situation, field by field: words for the
@@ -40,13 +40,47 @@ const LABELS: Record<keyof SituationSnapshot, string> = {
 };
 
 const words = (a: string, b: string): DiffPart[] =>
-  diffWordsWithSpace(a, b).map((p) => ({ value: p.value, added: Boolean(p.added), removed: Boolean(p.removed) }));
+  coalesce(diffWordsWithSpace(a, b).map((p) => ({ value: p.value, added: Boolean(p.added), removed: Boolean(p.removed) })));
+
+/**
+ * Word diffs of rewritten sentences alternate word by word ("<del>trừ</del><ins>Cha</ins> <del>khi</del>
+ * <ins>mẹ</ins>…"), which nobody can read. Runs of changes separated only by spaces or one or two
+ * unchanged words become one deleted phrase followed by one inserted phrase.
+ */
+export function coalesce(parts: DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  let removed = '';
+  let added = '';
+  const flush = () => {
+    if (removed) out.push({ value: removed, added: false, removed: true });
+    if (added) out.push({ value: added, added: true, removed: false });
+    removed = '';
+    added = '';
+  };
+  const isChange = (p: DiffPart | undefined) => Boolean(p && (p.added || p.removed));
+  parts.forEach((part, i) => {
+    if (part.removed) removed += part.value;
+    else if (part.added) added += part.value;
+    else {
+      const short = part.value.trim().split(/\s+/).filter(Boolean).length <= 2 && part.value.length <= 16;
+      if ((removed || added) && short && isChange(parts[i + 1])) {
+        removed += part.value;
+        added += part.value;
+        return;
+      }
+      flush();
+      out.push(part);
+    }
+  });
+  flush();
+  return out;
+}
 
 const lines = (a: string[], b: string[]): DiffPart[] =>
   diffArrays(a, b).flatMap((p) => p.value.map((value) => ({ value, added: Boolean(p.added), removed: Boolean(p.removed) })));
 
 /** Compares two snapshots (older first); every field is listed, `changed` tells which moved. */
-export function diffSnapshots(older: SituationSnapshot, newer: SituationSnapshot): FieldDiff[] {
+export function diffSnapshots(older: SituationSnapshot, newer: SituationSnapshot, fieldNames: Map<string, string> = new Map()): FieldDiff[] {
   const out: FieldDiff[] = [];
   const value = (key: keyof SituationSnapshot, show: (s: SituationSnapshot) => string) => {
     const from = show(older);
@@ -65,14 +99,14 @@ export function diffSnapshots(older: SituationSnapshot, newer: SituationSnapshot
     out.push({ key, label: LABELS[key], changed, kind: 'lines', parts: lines(a, b) });
   };
   value('code', (s) => s.code);
-  value('field', (s) => s.field);
+  value('field', (s) => fieldNames.get(s.field) ?? s.field);
   value('status', (s) => SITUATION_STATUS_LABELS[s.status] ?? s.status);
   text('question');
   list('alternates', (s) => s.alternates ?? []);
   text('answer');
   list('legal_basis', (s) => (s.legal_basis ?? []).map((c) => citationText(c) || JSON.stringify(c)));
   list('tags', (s) => s.tags ?? []);
-  value('reviewed_at', (s) => s.reviewed_at ?? '—');
+  value('reviewed_at', (s) => formatDate(s.reviewed_at) || '—');
   return out;
 }
 

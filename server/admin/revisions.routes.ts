@@ -58,7 +58,8 @@ export function revisionRoutes(ctx: AdminContext): Router {
     const from = revisions.find((r) => r.version === (query.from ?? revisions[1]?.version ?? revisions[0]?.version));
     if (!to || !from) throw curation.curationErrors.revisionNotFound();
     const [older, newer] = from.version <= to.version ? [from, to] : [to, from];
-    const fields = diffSnapshots(older.after, newer.after);
+    const fieldNames = new Map((await ctx.knowledge.listFields()).map((f) => [f.slug, f.name]));
+    const fields = diffSnapshots(older.after, newer.after, fieldNames);
     renderAdmin(
       req,
       res,
@@ -67,7 +68,8 @@ export function revisionRoutes(ctx: AdminContext): Router {
         situation,
         older,
         newer,
-        fields,
+        fields: fields.filter((f) => f.changed),
+        unchanged: fields.filter((f) => !f.changed),
         changedCount: fields.filter((f) => f.changed).length,
         versions: revisions.map((r) => r.version),
       },
