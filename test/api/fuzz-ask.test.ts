@@ -5,7 +5,7 @@ import type { Database } from '../../server/db/database.js';
 import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { engineName, testDatabase } from '../support/database.js';
 import { startTestApp } from '../support/http.js';
-import { fuzzParams, hostileString, hostileValue, POLLUTING_KEYS, runs } from './fuzz-arbitraries.js';
+import { fuzzParams, hostileString, hostileValue, POLLUTING_KEYS, runs } from './fuzz-arbitraries.test.js';
 
 const ASK_RUNS = runs(400);
 const SITUATION_RUNS = runs(100);

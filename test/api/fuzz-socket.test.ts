@@ -7,7 +7,7 @@ import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { engineName, testDatabase } from '../support/database.js';
 import { startTestApp } from '../support/http.js';
 import { chatClient, request } from '../support/socket.js';
-import { fuzzParams, hostileString, hostileValue, runs } from './fuzz-arbitraries.js';
+import { fuzzParams, hostileString, hostileValue, runs } from './fuzz-arbitraries.test.js';
 
 const EVENTS = ['conversation:start', 'conversation:resume', 'message:send', 'choice:pick', 'answer:rate', 'consultant:request', 'consultant:cancel', 'conversation:delete'] as const;
 const RUNS_PER_EVENT = runs(80);

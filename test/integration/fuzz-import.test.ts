@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Database } from '../../server/db/database.js';
 import { importSituations, parseKbFile, type KbFileFormat, type ParsedFile } from '../../server/knowledge/index.js';
-import { fuzzParams, hostileString, hostileValue, runs } from '../api/fuzz-arbitraries.js';
+import { fuzzParams, hostileString, hostileValue, runs } from '../api/fuzz-arbitraries.test.js';
 import { engineName, resetDatabase, testDatabase } from '../support/database.js';
 import { createFields, DEFAULT_FIELDS, tableCounts } from '../support/factories.js';
 

@@ -1,3 +1,4 @@
+// Shared by the fuzz tests; named *.test.ts only to sit among them (it defines no test itself).
 import fc from 'fast-check';
 
 /**
