@@ -56,7 +56,7 @@ export function createChatService(deps: ChatServiceDeps) {
     if (result.decision === 'answer' && result.candidates[0]) {
       const top = result.candidates[0];
       const related = relatedCandidates(result, top.code);
-      const found = await knowledge.findSituations([top.code], { publishedOnly: true });
+      const found = await knowledge.findPublished([top.code]);
       if (found[0]) return answerReply(found[0], related.map((r) => ({ code: r.code, question: r.question })));
       return escalateReply();
     }
@@ -132,7 +132,7 @@ export function createChatService(deps: ChatServiceDeps) {
         return { message: choice, replies: await repo.findReplies(choice.id), duplicate: true };
       }
 
-      const [situation] = await knowledge.findSituations([input.code], { publishedOnly: true });
+      const [situation] = await knowledge.findPublished([input.code]);
       const others = options.filter((o) => o.code !== input.code).map((o) => ({ code: o.code, question: o.question }));
       const reply = situation ? answerReply(situation, others) : escalateReply();
       const batch: NewMessage[] = [

@@ -53,7 +53,37 @@ export interface KnowledgeRepositoryOptions {
 /** Read queries of the knowledge base used by the public API, the chat and the matcher. */
 export function createKnowledgeRepository(dataSource: DataSource, options: KnowledgeRepositoryOptions = {}) {
   const withhold = options.withholdUnreviewed ?? true;
-  return {
+  /**
+   * Published situations as citizens see them, cached by code: every bot answer reads one, and
+   * the same few hundred are asked about all day. Whoever changes a situation calls
+   * `invalidate(codes)` (the matching service does on every refresh), so nothing stale is served;
+   * entries also expire after a minute, a backstop for changes that touch no situation row
+   * (a registry edit of a cited document).
+   */
+  const CACHE_MS = 60_000;
+  const published = new Map<string, { view: SituationView | null; at: number }>();
+  const repo = {
+    /** Forgets cached situations (all when no codes are given). */
+    invalidate(codes?: string[]): void {
+      if (!codes) published.clear();
+      else for (const code of codes) published.delete(code);
+    },
+
+    /** Published situations by code, from the cache when possible (same result as findSituations). */
+    async findPublished(codes: string[]): Promise<SituationView[]> {
+      const now = Date.now();
+      const missing = codes.filter((code) => {
+        const hit = published.get(code);
+        return !hit || now - hit.at > CACHE_MS;
+      });
+      if (missing.length > 0) {
+        const rows = await repo.findSituations(missing, { publishedOnly: true });
+        const byCode = new Map(rows.map((r) => [r.code, r]));
+        for (const code of missing) published.set(code, { view: byCode.get(code) ?? null, at: now });
+      }
+      return codes.map((code) => published.get(code)?.view).filter((v): v is SituationView => Boolean(v));
+    },
+
     /** Whether situations flagged for review are withheld from citizens. */
     withholdUnreviewed: withhold,
 
@@ -107,6 +137,7 @@ export function createKnowledgeRepository(dataSource: DataSource, options: Knowl
       );
     },
   };
+  return repo;
 }
 
 export interface MatchableRow {

@@ -39,7 +39,7 @@ export function askRoutes(matching: MatchingService, knowledge: KnowledgeReposit
       score: Math.round(c.score * 1000) / 1000,
     }));
     if (result.decision === 'answer' && candidates[0]) {
-      const [situation] = await knowledge.findSituations([candidates[0].code], { publishedOnly: true });
+      const [situation] = await knowledge.findPublished([candidates[0].code]);
       if (situation) {
         res.json({
           decision: 'answer',

@@ -37,6 +37,7 @@ export async function createMatchingService(deps: MatchingServiceDeps) {
     /** Re-reads the given situations: published ones are (re)indexed, the others dropped. */
     async refresh(codes: string[]): Promise<void> {
       if (codes.length === 0) return;
+      deps.knowledge.invalidate(codes);
       const rows = await deps.knowledge.listPublishedForMatching(codes);
       const published = new Set(rows.map((r) => r.code));
       for (const row of rows) matcher.upsert(row);
@@ -45,6 +46,7 @@ export async function createMatchingService(deps: MatchingServiceDeps) {
 
     /** Re-reads every published situation (after missed change notifications); the old index serves until then. */
     async rebuild(): Promise<void> {
+      deps.knowledge.invalidate();
       const rows = await deps.knowledge.listPublishedForMatching();
       matcher.build(rows);
     },
