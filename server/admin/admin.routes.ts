@@ -46,7 +46,7 @@ export interface AdminModule {
  */
 export function createAdminModule(deps: AdminModuleDeps): AdminModule {
   const now = deps.now ?? (() => new Date());
-  const curation = createCurationService({ dataSource: deps.dataSource, matching: deps.matching, logger: deps.logger, now });
+  const curation = createCurationService({ dataSource: deps.dataSource, matching: deps.matching, invalidate: (codes) => deps.knowledge.invalidate(codes), logger: deps.logger, now });
   const ctx: AdminContext = { ...deps, curation, now };
   const imports = createImportService({ dataSource: deps.dataSource, matching: deps.matching, logger: deps.logger });
   const uploads = createUploadStore(deps.dataSource, { ttlMinutes: deps.config.ADMIN_IMPORT_TTL_MINUTES, now });

@@ -11,6 +11,8 @@ import { todayInVietnam } from './admin.presenter.js';
 export interface CurationServiceDeps {
   dataSource: DataSource;
   matching: Pick<MatchingService, 'refresh'>;
+  /** Drops cached citizen views of situations (a registry edit changes how their citations read). */
+  invalidate?: (codes: string[]) => void;
   logger: Logger;
   /** The current time (tests move it). */
   now?: () => Date;
@@ -122,6 +124,8 @@ export function createCurationService(deps: CurationServiceDeps) {
         return result;
       });
       await refresh(change.flaggedCodes);
+      // Every situation citing the document shows its new title, status and note at once.
+      deps.invalidate?.((await registry.listSituationsCiting(dataSource, change.id)).map((s) => s.code));
       return change;
     },
   };

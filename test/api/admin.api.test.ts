@@ -398,6 +398,14 @@ describe(`admin console: the legal-document registry and review (${engineName})`
       expect((await ask('hàng xóm xây tường lấn sang đất nhà tôi')).answer?.code).to.equal('DD-RANH');
     });
 
+    it('a registry edit that flags nothing (a corrected title) reaches the citizens’ answers at once', async () => {
+      const [{ id }] = await db.dataSource.query(`SELECT id FROM legal_documents WHERE number = '31/2024/QH15'`);
+      expect((await ask('hàng xóm xây tường lấn sang đất nhà tôi')).answer.legal_basis[0].title).to.equal('Luật Đất đai');
+      const res = await admin.form(`/admin/documents/${id}`, { number: '31/2024/QH15', title: 'Luật Đất đai năm 2024', type: 'law', status: 'amended', amended_by: '43/2024/QH15\n47/2025/QH15' });
+      expect(res.headers.get('location')).to.contain('flagged=0');
+      expect((await ask('hàng xóm xây tường lấn sang đất nhà tôi')).answer.legal_basis[0].title).to.equal('Luật Đất đai năm 2024');
+    });
+
     it('refuses a successor missing from the registry, a taken number and a document replacing itself', async () => {
       const before = await tableCounts(db.dataSource);
       const [{ id }] = await db.dataSource.query(`SELECT id FROM legal_documents WHERE number = '99/2026/QH15'`);
