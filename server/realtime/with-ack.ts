@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AppError, fromDatabaseError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { withoutNul } from '../security/security.input.js';
 
 export type Ack<T> = (response: { data: T } | { error: { code: string; message: string } }) => void;
 
@@ -22,7 +23,8 @@ export function withAck<S extends z.ZodType, T>(
     if (typeof ack !== 'function') return;
     const payload = args.length > 1 ? args[0] : undefined;
     const reply = ack as Ack<T>;
-    const parsed = schema.safeParse(payload ?? {});
+    // NUL characters cannot be stored in PostgreSQL text: dropped before anything else looks.
+    const parsed = schema.safeParse(withoutNul(payload ?? {}));
     if (!parsed.success) {
       reply({ error: { code: 'invalid_payload', message: invalidPayload().message } });
       return;

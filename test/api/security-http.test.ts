@@ -4,6 +4,7 @@ import type { Database } from '../../server/db/database.js';
 import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { engineName, testDatabase } from '../support/database.js';
 import { startTestApp } from '../support/http.js';
+import { withoutNul } from '../../server/security/index.js';
 import { chatClient, request } from '../support/socket.js';
 
 describe(`HTTP and socket hardening (${engineName})`, function () {
@@ -102,6 +103,24 @@ describe(`HTTP and socket hardening (${engineName})`, function () {
       off();
       citizen.close();
       expect(relayed).to.equal(1);
+    });
+
+    it('NUL characters (which PostgreSQL text cannot hold) are dropped from socket payloads instead of failing with an internal error', async () => {
+      // Found by the socket fuzzing: { clientId: 'a', text: '\u0000\u0001' } answered { error: { code: 'internal' } }.
+      const citizen = await chatClient(baseUrl, { 'x-forwarded-for': '198.51.100.3' });
+      await request(citizen, 'conversation:start');
+      const sent = await request(citizen, 'message:send', { clientId: 'nul-1', text: 'ly h\u0000ôn chia tài sản' });
+      expect(sent.error).to.equal(undefined);
+      expect(sent.data.message.text).to.equal('ly hôn chia tài sản');
+      expect((await request(citizen, 'message:send', { clientId: 'nul-2', text: '\u0000\u0000' })).error?.code).to.equal('empty_message');
+      expect((await request(citizen, 'consultant:request', { name: 'A\u0000n', consent: true })).error).to.equal(undefined);
+      citizen.close();
+      const polluted = withoutNul(JSON.parse('{"__proto__": {"x": "a\\u0000"}, "list": ["b\\u0000c"]}')) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(polluted)).to.equal(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(polluted, '__proto__')?.value).to.deep.equal({ x: 'a' });
+      expect(polluted.list).to.deep.equal(['bc']);
+      const bytes = Buffer.from([0, 1]);
+      expect(withoutNul(bytes)).to.equal(bytes);
     });
 
     it('resume, cancel and delete are limited per IP like messages', async () => {
