@@ -247,11 +247,13 @@ export function createMatcher(options: MatcherOptions): Matcher {
   function rank(plan: QueryPlan, field: string | undefined): Ranked[] {
     const boosts = searchTerms(plan);
     if (boosts.size === 0) return [];
-    const hits = index.search([...boosts.keys()].join(' '), {
-      boost: FIELD_BOOST,
-      boostTerm: (term) => boosts.get(term) ?? 0,
-      filter: field === undefined ? undefined : (r) => situations.get(r.id)?.fieldSlug === field,
-    });
+    const hits = index
+      .search([...boosts.keys()].join(' '), {
+        boost: FIELD_BOOST,
+        boostTerm: (term) => boosts.get(term) ?? 0,
+        filter: field === undefined ? undefined : (r) => situations.get(r.id)?.fieldSlug === field,
+      })
+      .filter((hit) => Number.isFinite(hit.score));
     const ranked: Ranked[] = [];
     const top = hits[0]?.score ?? 1;
     const prepared = new PreparedQuery(plan, vocabulary);
@@ -260,7 +262,10 @@ export function createMatcher(options: MatcherOptions): Matcher {
       if (!situation) continue;
       const parts = scoreSituation(prepared, situation, scoring);
       const search = hit.score / top;
-      ranked.push({ situation, parts, search, score: parts.confidence * Math.pow(search, scoring.searchAgreement) });
+      const score = parts.confidence * Math.pow(search, scoring.searchAgreement);
+      // MiniSearch can report NaN for a term whose postings still count a discarded document
+      // (until its background vacuum runs): such a hit must never outrank a real one.
+      ranked.push({ situation, parts, search, score: Number.isFinite(score) ? score : 0 });
     }
     ranked.sort((a, b) => b.score - a.score || a.situation.code.localeCompare(b.situation.code));
     return ranked;
