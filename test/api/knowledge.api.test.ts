@@ -26,13 +26,15 @@ describe(`public HTTP API (${engineName})`, () => {
   it('GET /healthz answers while the process is up', async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).to.equal(200);
-    expect(await res.json()).to.deep.equal({ status: 'ok' });
+    expect(await res.json()).to.include({ status: 'ok' });
   });
 
   it('GET /readyz is 200 when the database answers and every migration is applied', async () => {
     const res = await fetch(`${baseUrl}/readyz`);
     expect(res.status).to.equal(200);
-    expect(await res.json()).to.deep.equal({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    const body = await res.json();
+    expect(body.status).to.equal('ready');
+    expect(body.checks).to.include({ database: 'ok', migrations: 'ok', matcher: 'ok' });
   });
 
   it('GET /readyz is 503 and names the problem when a migration is pending', async () => {
