@@ -2,12 +2,14 @@
  * Load across instances. Starts the real server twice on one PostgreSQL (child processes), and
  * drives citizens from separate client processes: each asks questions back to back and, every
  * tenth question, asks for a consultant and cancels (the escalation path: queue, notices,
- * positions, broadcast through the PostgreSQL adapter). Measured twice with the same citizens:
+ * positions, broadcast through the PostgreSQL adapter), and starts a new conversation every 20
+ * questions (escalating reads the whole conversation, so endless conversations would measure that). Measured twice with the same citizens:
  * against one instance alone, then spread over two (the scaling ratio).
  *
  *   --citizens N       concurrent citizens (default 200)
  *   --seconds S        length of each measured phase (default 30)
  *   --workers W        client processes (default 2)
+ *   --escalate-every K every K-th question also asks for a consultant, then cancels (default 10; 0: never)
  *   --soak-minutes M   instead: M minutes of paced load (each citizen asks every 2 s) on two
  *                      instances, printing each instance's RSS every 30 s
  *
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     workers: { type: 'string', default: '2' },
     'soak-minutes': { type: 'string' },
+    'escalate-every': { type: 'string', default: '10' },
     role: { type: 'string' },
   },
 });
@@ -49,6 +52,10 @@ interface Phase {
   p99: number;
   connected: number;
   rss: Record<string, number>;
+  /** CPU used by each instance during the phase, in cores (1.0 = one core busy all along). */
+  cpu: Record<string, number>;
+  /** The whole machine's busy share during the phase (instances, PostgreSQL, clients), 0..1. */
+  machineBusy: number;
 }
 
 async function main() {
@@ -63,27 +70,33 @@ async function main() {
       : `Reproduce: npm run bench:load -- --citizens ${citizens} --seconds ${seconds} --workers ${workers}\n`,
   );
   const database = prepareDatabase();
-  const instances: Instance[] = [];
+  let instances: Instance[] = [];
+  const stopAll = async () => {
+    for (const instance of instances) instance.child.kill('SIGTERM');
+    await Promise.all(instances.map((i) => new Promise((r) => (i.child.exitCode !== null ? r(null) : i.child.once('exit', r)))));
+    instances = [];
+  };
   try {
-    // The first instance migrates and imports the bundled knowledge base; the second finds it there.
-    instances.push(await startInstance('bench-a', database.url));
-    instances.push(await startInstance('bench-b', database.url));
     const questions = loadQuestions();
+    // The first start migrates and imports the bundled knowledge base; later starts find it there.
     if (soakMinutes) {
+      instances = [await startInstance('bench-a', database.url), await startInstance('bench-b', database.url)];
       await soak(instances, { citizens, workers, minutes: soakMinutes, questions });
       return;
     }
-    const one = await runPhase([instances[0]!], instances, { citizens, seconds, workers, questions });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Fresh processes for each phase, and the second instance stopped while the first runs alone.
+    instances = [await startInstance('bench-a', database.url)];
+    const one = await runPhase(instances, instances, { citizens, seconds, workers, questions });
+    await stopAll();
+    instances = [await startInstance('bench-a', database.url), await startInstance('bench-b', database.url)];
     const two = await runPhase(instances, instances, { citizens, seconds, workers, questions });
-    console.log(`\n${citizens} citizens asking back to back (every 10th question also asks for a consultant, then cancels), ${seconds} s each`);
+    console.log(`\n${citizens} citizens asking back to back (every ${values['escalate-every']}th question also asks for a consultant, then cancels), ${seconds} s each`);
     printRow('1 instance ', one);
     printRow('2 instances', two);
     console.log(`\nScaling ratio (2 instances / 1, questions per second): ${(two.qps / one.qps).toFixed(2)}`);
     console.log('(On one 2-core machine the instances, PostgreSQL and the clients share the same cores: see docs/operations.md.)');
   } finally {
-    for (const instance of instances) instance.child.kill('SIGTERM');
-    await Promise.all(instances.map((i) => new Promise((r) => (i.child.exitCode !== null ? r(null) : i.child.once('exit', r)))));
+    await stopAll();
     database.drop();
   }
 }
@@ -92,7 +105,8 @@ function printRow(name: string, r: Phase) {
   console.log(
     `  ${name} ${r.qps.toFixed(1).padStart(7)} questions/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  ` +
       `questions ${r.questions}  escalations ${r.escalations}  errors ${r.errors}  connected ${r.connected}  ` +
-      `RSS ${Object.entries(r.rss).map(([n, mb]) => `${n} ${mb} MB`).join(', ')}`,
+      `RSS ${Object.entries(r.rss).map(([n, mb]) => `${n} ${mb} MB`).join(', ')}  ` +
+      `CPU ${Object.entries(r.cpu).map(([n, c]) => `${n} ${c.toFixed(2)} cores`).join(', ')}, machine ${(r.machineBusy * 100).toFixed(0)}% busy`,
   );
 }
 
@@ -160,6 +174,24 @@ async function startInstance(name: string, databaseUrl: string): Promise<Instanc
   throw new Error(`${name} not ready`);
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz on Linux)
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total jiffies of the whole machine. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
 function rssMb(pid: number): number {
   try {
     const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -177,6 +209,8 @@ function loadQuestions(): string[] {
 
 interface WorkerResult {
   latencies: number[];
+  /** Seconds since the worker started, at which each latency was measured (same order). */
+  at: number[];
   questions: number;
   escalations: number;
   errors: number;
@@ -197,12 +231,24 @@ function startWorkers(urls: string[], opts: { citizens: number; workers: number;
       });
       child.once('error', reject);
     });
-    child.send({ urls, clients: count, seconds: opts.seconds, questions: opts.questions, seed: w, paced: opts.paced });
+    child.send({ urls, clients: count, seconds: opts.seconds, questions: opts.questions, seed: w, paced: opts.paced, escalateEvery: Number(values['escalate-every']) });
     return done;
   });
 }
 
-function summarise(results: WorkerResult[], instances: Instance[]): Phase {
+interface Usage {
+  at: number;
+  cpu: number[];
+  machine: { busy: number; total: number };
+}
+
+function usage(instances: Instance[]): Usage {
+  return { at: performance.now(), cpu: instances.map((i) => cpuSeconds(i.child.pid!)), machine: machineTicks() };
+}
+
+function summarise(results: WorkerResult[], instances: Instance[], before: Usage): Phase {
+  const after = usage(instances);
+  const seconds = (after.at - before.at) / 1000;
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const elapsed = Math.max(...results.map((r) => r.elapsed)) / 1000;
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
@@ -218,12 +264,15 @@ function summarise(results: WorkerResult[], instances: Instance[]): Phase {
     p99: pick(0.99),
     connected: results.reduce((s, r) => s + r.connected, 0),
     rss: Object.fromEntries(instances.map((i) => [i.name, rssMb(i.child.pid!)])),
+    cpu: Object.fromEntries(instances.map((inst, i) => [inst.name, (after.cpu[i]! - before.cpu[i]!) / seconds])),
+    machineBusy: (after.machine.busy - before.machine.busy) / Math.max(1, after.machine.total - before.machine.total),
   };
 }
 
 async function runPhase(targets: Instance[], all: Instance[], opts: { citizens: number; seconds: number; workers: number; questions: string[] }): Promise<Phase> {
+  const before = usage(all);
   const results = await Promise.all(startWorkers(targets.map((t) => t.url), { ...opts, paced: false }));
-  return summarise(results, all);
+  return summarise(results, all, before);
 }
 
 async function soak(instances: Instance[], opts: { citizens: number; workers: number; minutes: number; questions: string[] }) {
@@ -237,13 +286,23 @@ async function soak(instances: Instance[], opts: { citizens: number; workers: nu
     console.log(`  ${label.padStart(6)}  ${row.map((mb) => `${mb} MB`.padStart(14)).join('')}`);
   };
   sample('0.0');
+  const before = usage(instances);
   const started = Date.now();
   const timer = setInterval(() => sample(((Date.now() - started) / 60_000).toFixed(1)), 30_000);
   const results = await Promise.all(startWorkers(instances.map((i) => i.url), { citizens: opts.citizens, workers: opts.workers, seconds, questions: opts.questions, paced: true }));
   clearInterval(timer);
   sample(((Date.now() - started) / 60_000).toFixed(1));
-  const phase = summarise(results, instances);
+  const phase = summarise(results, instances, before);
   printRow('soak', phase);
+  // Latency minute by minute: is a slow tail spread out, or bunched (start-up, a pause)?
+  const byMinute = new Map<number, number[]>();
+  for (const r of results) r.latencies.forEach((ms, i) => byMinute.set(Math.floor(r.at[i]! / 60), [...(byMinute.get(Math.floor(r.at[i]! / 60)) ?? []), ms]));
+  console.log('\n  minute  questions    p50 ms    p99 ms    max ms');
+  for (const [minute, list] of [...byMinute].sort((a, b) => a[0] - b[0])) {
+    list.sort((a, b) => a - b);
+    const q = (p: number) => list[Math.min(list.length - 1, Math.floor(p * list.length))]!;
+    console.log(`  ${String(minute).padStart(6)}  ${String(list.length).padStart(9)}  ${q(0.5).toFixed(1).padStart(8)}  ${q(0.99).toFixed(1).padStart(8)}  ${list[list.length - 1]!.toFixed(1).padStart(8)}`);
+  }
   const first = samples[1] ?? samples[0]!;
   const last = samples[samples.length - 1]!;
   console.log(`\nRSS from the first sample under load to the end: ${instances.map((inst, i) => `${inst.name} ${first[i]} → ${last[i]} MB`).join(', ')}`);
@@ -253,10 +312,11 @@ async function soak(instances: Instance[], opts: { citizens: number; workers: nu
 
 async function runClientWorker() {
   const { io } = await import('socket.io-client');
-  const task = await new Promise<{ urls: string[]; clients: number; seconds: number; questions: string[]; seed: number; paced: boolean }>((resolve) =>
+  const task = await new Promise<{ urls: string[]; clients: number; seconds: number; questions: string[]; seed: number; paced: boolean; escalateEvery: number }>((resolve) =>
     process.once('message', resolve as never),
   );
   const latencies: number[] = [];
+  const at: number[] = [];
   const errorCodes: Record<string, number> = {};
   let questions = 0;
   let escalations = 0;
@@ -301,12 +361,17 @@ async function runClientWorker() {
       const clientId = `l${task.seed}-${n++}`;
       questions++;
       const t0 = performance.now();
-      if (await call(socket, 'message:send', { clientId, text })) latencies.push(performance.now() - t0);
+      if (await call(socket, 'message:send', { clientId, text })) {
+        latencies.push(performance.now() - t0);
+        at.push((t0 - started) / 1000);
+      }
       asked++;
-      if (asked % 10 === 0) {
+      if (task.escalateEvery > 0 && asked % task.escalateEvery === 0) {
         escalations++;
         if (await call(socket, 'consultant:request', {})) await call(socket, 'consultant:cancel', {});
       }
+      // A citizen asks a few questions per conversation, then comes back another day: a fresh one.
+      if (asked % 20 === 0) await call(socket, 'conversation:start', {});
       if (task.paced) await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
   };
@@ -317,6 +382,6 @@ async function runClientWorker() {
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all(runs);
-  process.send!({ latencies, questions, escalations, errors, connected, elapsed: performance.now() - started, errorCodes });
+  process.send!({ latencies, at, questions, escalations, errors, connected, elapsed: performance.now() - started, errorCodes });
   for (const s of sockets) s.disconnect();
 }
