@@ -26,6 +26,9 @@ export const unavailable = (message = 'Dịch vụ tạm thời gián đoạn, v
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 const PG_CHECK_VIOLATION = '23514';
+/** A NUL or otherwise unencodable character reached a text value. */
+const PG_CHARACTER_NOT_IN_REPERTOIRE = '22021';
+const PG_STRING_DATA_RIGHT_TRUNCATION = '22001';
 const PG_SERIALIZATION_FAILURE = '40001';
 const PG_DEADLOCK = '40P01';
 
@@ -39,6 +42,8 @@ export function fromDatabaseError(error: unknown): AppError {
     case PG_FOREIGN_KEY_VIOLATION:
       return badRequest('Dữ liệu tham chiếu không tồn tại.', undefined, 'invalid_reference');
     case PG_CHECK_VIOLATION:
+    case PG_CHARACTER_NOT_IN_REPERTOIRE:
+    case PG_STRING_DATA_RIGHT_TRUNCATION:
       return badRequest('Dữ liệu không hợp lệ.', undefined, 'invalid_value');
     case PG_SERIALIZATION_FAILURE:
     case PG_DEADLOCK:
