@@ -332,4 +332,36 @@ describe(`faults: an instance killed or stopped mid-conversation${DATABASE_URL ?
     expect((await storedTexts(escalationId, 'citizen')).filter((t) => t.startsWith('hỏi khi dừng')).sort(), 'stored once each').to.deep.equal([...texts].sort());
     expect(fromCitizen.filter((t) => t.startsWith('hỏi khi dừng')).sort(), 'the consultant sees each once').to.deep.equal([...texts].sort());
   });
+
+  it('when the consultant\'s instance is killed (kill -9), the survivors start the grace period and then return the ticket to the queue', async () => {
+    for (const [name, which] of [['fault-a', 'a'], ['fault-b', 'b']] as const) {
+      const instance = which === 'a' ? a : b;
+      if (instance.child.exitCode !== null || instance.child.signalCode !== null) {
+        const restarted = await startInstance(name, DATABASE_URL!, {}, instance.port);
+        if (which === 'a') a = restarted;
+        else b = restarted;
+      }
+    }
+    if (nginx) {
+      for (const [address, name] of [[citizenAddress, 'fault-a-'], [consultantAddress, 'fault-b-']]) {
+        await until(async () => String((await getJson(`${nginx!.url}/healthz`, address!)).instance).startsWith(name!), 20_000, 'nginx to use the restarted instances');
+      }
+    }
+    const citizen = new Citizen(citizenUrls(), citizenAddress, Boolean(nginx));
+    const { escalationId } = await conversationWithConsultant(citizen);
+    const returned: string[] = [];
+    citizen.socket.on('message:created', (m: { payload?: { notice?: string } }) => {
+      if (m.payload?.notice) returned.push(m.payload.notice);
+    });
+    const row = async () => (await db.dataSource.query(`SELECT status, release_at FROM escalations WHERE id = $1`, [escalationId]))[0];
+    expect((await row()).release_at).to.equal(null);
+
+    b.child.kill('SIGKILL'); // no disconnect event anywhere: only the missing heartbeat tells
+    await until(async () => (await row()).release_at !== null, 30_000, 'A to notice that the consultant is gone');
+    expect((await row()).status, 'kept during the grace period').to.equal('assigned');
+    // Skip the rest of the grace period; A's next sweep (every 5 s) requeues the ticket.
+    await db.dataSource.query(`UPDATE escalations SET release_at = now() - interval '1 second' WHERE id = $1`, [escalationId]);
+    await until(async () => (await row()).status === 'queued', 10_000, 'the ticket to return to the queue');
+    await until(() => returned.includes('returned'), 5_000, 'the citizen to be told');
+  });
 });
