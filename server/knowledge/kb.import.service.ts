@@ -17,6 +17,7 @@ import {
   type SituationSnapshot,
   type SituationWrite,
   type StoredSituation,
+  sameSnapshot,
 } from './kb.repository.js';
 import { validateRows } from './kb.validate.js';
 import { documentKey } from './text.js';
@@ -188,7 +189,7 @@ async function applyRecords(
     if (!before) {
       toInsert.push(write);
       afterByCode.set(record.code, after);
-    } else if (sameSnapshot(before, after)) {
+    } else if (sameSnapshot(snapshotOf(before), after)) {
       report.unchanged++;
     } else {
       toUpdate.push({ write, before, after });
@@ -251,21 +252,3 @@ function snapshotOf(stored: StoredSituation): SituationSnapshot {
   return snapshot;
 }
 
-/** Same content, key order aside. */
-function sameSnapshot(stored: StoredSituation, incoming: SituationSnapshot): boolean {
-  return canonical(snapshotOf(stored)) === canonical(incoming);
-}
-
-function canonical(s: SituationSnapshot): string {
-  return JSON.stringify([
-    s.code,
-    s.field,
-    s.question,
-    s.alternates,
-    s.answer,
-    s.legal_basis.map((c) => [c.document ?? null, c.title ?? null, c.article ?? null, c.clause ?? null]),
-    s.tags,
-    s.status,
-    s.reviewed_at ?? null,
-  ]);
-}

@@ -21,6 +21,25 @@ export interface SituationSnapshot {
   reviewed_at: string | null;
 }
 
+/** Whether two snapshots hold the same content (key order and absent/undefined aside). */
+export function sameSnapshot(a: SituationSnapshot, b: SituationSnapshot): boolean {
+  return canonicalSnapshot(a) === canonicalSnapshot(b);
+}
+
+function canonicalSnapshot(s: SituationSnapshot): string {
+  return JSON.stringify([
+    s.code,
+    s.field,
+    s.question,
+    s.alternates,
+    s.answer,
+    s.legal_basis.map((c) => [c.document ?? null, c.title ?? null, c.article ?? null, c.clause ?? null]),
+    s.tags,
+    s.status,
+    s.reviewed_at ?? null,
+  ]);
+}
+
 export interface StoredSituation extends SituationSnapshot {
   id: string;
   version: number;

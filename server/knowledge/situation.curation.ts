@@ -11,6 +11,7 @@ import {
   type RevisionWrite,
   type SituationSnapshot,
   type StoredSituation,
+  sameSnapshot,
 } from './kb.repository.js';
 import { validateRows } from './kb.validate.js';
 import { documentKey } from './text.js';
@@ -267,18 +268,3 @@ function stripStored(stored: StoredSituation | CuratedSituation): SituationSnaps
   };
 }
 
-function sameSnapshot(a: SituationSnapshot, b: SituationSnapshot): boolean {
-  const canonical = (s: SituationSnapshot) =>
-    JSON.stringify([
-      s.code,
-      s.field,
-      s.question,
-      s.alternates,
-      s.answer,
-      s.legal_basis.map((c) => [c.document ?? null, c.title ?? null, c.article ?? null, c.clause ?? null]),
-      s.tags,
-      s.status,
-      s.reviewed_at ?? null,
-    ]);
-  return canonical(a) === canonical(b);
-}

@@ -15,8 +15,9 @@ export interface WidgetBundle {
  * Bundles widget/src/main.ts (with the socket.io client) into one minified IIFE. Takes a few
  * tens of milliseconds, so it runs at start instead of shipping a build artefact.
  */
-export async function buildWidget(): Promise<WidgetBundle> {
+export async function buildWidget(options: { external?: string[] } = {}): Promise<WidgetBundle> {
   const result = await build({
+    external: options.external ?? [],
     entryPoints: [path.join(PROJECT_ROOT, 'widget/src/main.ts')],
     bundle: true,
     minify: true,
