@@ -86,6 +86,15 @@ export function createChatRepository(dataSource: DataSource) {
       return row ?? null;
     },
 
+    /** The citizen's latest typed question in a conversation (what an escalation is about). */
+    async lastCitizenQuestion(conversationId: string): Promise<string | null> {
+      const [row] = await dataSource.query(
+        `SELECT body FROM messages WHERE conversation_id = $1 AND sender = 'citizen' AND kind = 'text' ORDER BY id DESC LIMIT 1`,
+        [conversationId],
+      );
+      return row?.body ?? null;
+    },
+
     async findReplies(messageId: number): Promise<ChatMessage[]> {
       return dataSource.query(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE reply_to = $1 ORDER BY id`, [messageId]);
     },

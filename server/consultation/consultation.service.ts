@@ -82,8 +82,7 @@ export function createConsultationService(deps: ConsultationDeps) {
       const open = await repo.findOpenByConversation(conversationId);
       if (open) return { escalation: open, ...(await service.positionOf(open)), created: false };
 
-      const messages = await chat.listMessagesAfter(conversationId, 0, 1000);
-      const lastQuestion = [...messages].reverse().find((m) => m.sender === 'citizen' && m.kind === 'text')?.body ?? '';
+      const lastQuestion = (await chat.lastCitizenQuestion(conversationId)) ?? '';
       const result = lastQuestion ? deps.matching.match(lastQuestion) : { candidates: [] };
       const candidates = result.candidates.slice(0, 5).map((c) => ({ code: c.code, question: c.question, fieldSlug: c.fieldSlug, score: c.score }));
       const fieldSlugs = [...new Set(candidates.filter((c) => c.score >= 0.3).map((c) => c.fieldSlug))].slice(0, 2);
