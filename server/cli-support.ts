@@ -4,11 +4,10 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateUp } from './db/migrator.js';
 import { MIGRATIONS_DIR } from './paths.js';
 
-/** Opens the configured database and applies pending migrations, for command-line tools. */
-export async function openMigratedDatabase(): Promise<{ config: Config; db: Database }> {
-  let config: Config;
+/** Reads the configuration from the environment; a bad value prints every problem and exits 2. */
+export function loadConfigOrExit(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -16,6 +15,11 @@ export async function openMigratedDatabase(): Promise<{ config: Config; db: Data
     }
     throw error;
   }
+}
+
+/** Opens the configured database and applies pending migrations, for command-line tools. */
+export async function openMigratedDatabase(): Promise<{ config: Config; db: Database }> {
+  const config = loadConfigOrExit();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   await migrateUp(db.dataSource, MIGRATIONS_DIR);
   return { config, db };

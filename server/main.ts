@@ -1,6 +1,6 @@
 import process from 'node:process';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './cli-support.js';
 import { openDatabase } from './db/database.js';
 import { migrateUp } from './db/migrator.js';
 import { seedIfEmpty } from './knowledge/index.js';
@@ -9,16 +9,7 @@ import { MIGRATIONS_DIR, resolveFromRoot } from './paths.js';
 
 /** The only file with side effects: read config, open the database, migrate, seed, listen. */
 async function main() {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const started = Date.now();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });

@@ -15,3 +15,8 @@ export function presentMessage(message: ChatMessage) {
 }
 
 export type MessageDto = ReturnType<typeof presentMessage>;
+
+/** The ack of a command that stored a citizen message and the replies to it. */
+export function presentSendResult(result: { message: ChatMessage; replies: ChatMessage[]; duplicate: boolean }) {
+  return { message: presentMessage(result.message), replies: result.replies.map(presentMessage), duplicate: result.duplicate };
+}

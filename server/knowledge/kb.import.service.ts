@@ -18,6 +18,7 @@ import {
   type SituationWrite,
   type StoredSituation,
   sameSnapshot,
+  toSituationWrite,
 } from './kb.repository.js';
 import { validateRows } from './kb.validate.js';
 import { documentKey } from './text.js';
@@ -176,16 +177,7 @@ async function applyRecords(
       status: record.status,
       reviewed_at: reviewedAt,
     };
-    const write: SituationWrite = {
-      code: record.code,
-      fieldId,
-      question: record.question,
-      alternates: record.alternates,
-      answer: record.answer,
-      tags: record.tags,
-      status: record.status,
-      reviewedAt,
-    };
+    const write = toSituationWrite(record, fieldId, reviewedAt);
     if (!before) {
       toInsert.push(write);
       afterByCode.set(record.code, after);

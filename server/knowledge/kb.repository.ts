@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { CitationRecord, SituationStatus } from './kb.format.js';
+import type { SituationRecord, SituationStatus } from './kb.format.js';
 import type { KnownField } from './kb.validate.js';
 import { documentKey as documentKeyOf } from './text.js';
 
@@ -9,17 +9,7 @@ import { documentKey as documentKeyOf } from './text.js';
  */
 
 /** A situation as stored, in the interchange shape (field as slug): what revisions record. */
-export interface SituationSnapshot {
-  code: string;
-  field: string;
-  question: string;
-  alternates: string[];
-  answer: string;
-  legal_basis: CitationRecord[];
-  tags: string[];
-  status: SituationStatus;
-  reviewed_at: string | null;
-}
+export type SituationSnapshot = Omit<SituationRecord, 'reviewed_at'> & { reviewed_at: string | null };
 
 /** Whether two snapshots hold the same content (key order and absent/undefined aside). */
 export function sameSnapshot(a: SituationSnapshot, b: SituationSnapshot): boolean {
@@ -43,6 +33,20 @@ function canonicalSnapshot(s: SituationSnapshot): string {
 export interface StoredSituation extends SituationSnapshot {
   id: string;
   version: number;
+}
+
+/** The row to write for a validated record (its field resolved to an id). */
+export function toSituationWrite(record: SituationRecord, fieldId: number, reviewedAt: string | null): SituationWrite {
+  return {
+    code: record.code,
+    fieldId,
+    question: record.question,
+    alternates: record.alternates,
+    answer: record.answer,
+    tags: record.tags,
+    status: record.status,
+    reviewedAt,
+  };
 }
 
 /** Row to insert or update. */

@@ -12,6 +12,7 @@ import {
   type SituationSnapshot,
   type StoredSituation,
   sameSnapshot,
+  toSituationWrite,
 } from './kb.repository.js';
 import { validateRows } from './kb.validate.js';
 import { documentKey } from './text.js';
@@ -89,18 +90,7 @@ export async function createSituation(manager: EntityManager, input: { record: S
   const [taken] = await manager.query('SELECT code FROM situations WHERE lower(code) = lower($1)', [record.code]);
   if (taken) throw curationErrors.codeTaken(taken.code);
   const after = snapshotOf(record, await fieldSlug(manager, fieldId));
-  const ids = await insertSituations(manager, [
-    {
-      code: record.code,
-      fieldId,
-      question: record.question,
-      alternates: record.alternates,
-      answer: record.answer,
-      tags: record.tags,
-      status: record.status,
-      reviewedAt: record.reviewed_at ?? null,
-    },
-  ]);
+  const ids = await insertSituations(manager, [toSituationWrite(record, fieldId, record.reviewed_at ?? null)]);
   const id = ids.get(record.code) as string;
   await writeCitations(manager, id, record.legal_basis);
   await insertRevisions(manager, [{ ...meta, situationId: id, version: 1, action: 'create', before: null, after }]);

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { RateLimiter } from '../rate-limiter.js';
-import { chatSchemas, presentMessage, type ChatService } from '../chat/index.js';
+import { chatSchemas, presentMessage, presentSendResult, type ChatService } from '../chat/index.js';
 import type { ConsultationService } from '../consultation/consultation.service.js';
 import type { PrivacyService } from '../privacy/index.js';
 import { rooms } from './rooms.js';
@@ -127,8 +127,7 @@ export function registerChatNamespace(
       withAck(logger, 'message:send', chatSchemas.sendSchema, async (input) => {
         const conversationId = current();
         throttle(conversationId);
-        const result = await chat.sendMessage(conversationId, input);
-        return { message: presentMessage(result.message), replies: result.replies.map(presentMessage), duplicate: result.duplicate };
+        return presentSendResult(await chat.sendMessage(conversationId, input));
       }),
     );
 
@@ -137,8 +136,7 @@ export function registerChatNamespace(
       withAck(logger, 'choice:pick', chatSchemas.pickSchema, async (input) => {
         const conversationId = current();
         throttle(conversationId);
-        const result = await chat.pickChoice(conversationId, input);
-        return { message: presentMessage(result.message), replies: result.replies.map(presentMessage), duplicate: result.duplicate };
+        return presentSendResult(await chat.pickChoice(conversationId, input));
       }),
     );
 
