@@ -3,6 +3,7 @@ import { accessibleAccent } from './color.js';
 import { el } from './dom.js';
 import { contactForm } from './consultant.view.js';
 import { renderMessage, renderPending } from './messages.view.js';
+import { isRetryable, RETRY_DELAY_MS } from './retry.js';
 import { buildPanel } from './panel.view.js';
 import { deleteConfirmation } from './privacy.view.js';
 import { createStorage, newClientId } from './storage.js';
@@ -48,6 +49,8 @@ function boot() {
   let lastSeenId = 0;
   let bound = false;
   let starting: Promise<boolean> | null = null;
+  /** Why the last ensureConversation() failed (an error code), so the outbox knows whether to try again. */
+  let bindError: string | null = null;
 
   // WebSocket first; long polling when a proxy or the host page's CSP (connect-src without ws:/wss:) refuses it.
   const socket: Socket = io(`${server}/chat`, { transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 10_000 });
@@ -117,6 +120,7 @@ function boot() {
     if (bound) return Promise.resolve(true);
     if (starting) return starting;
     starting = (async () => {
+      bindError = null;
       if (saved.token) {
         const res = await emit<{ messages: MessageDto[]; status: string }>('conversation:resume', { token: saved.token, lastSeenId });
         if ('data' in res) {
@@ -126,14 +130,19 @@ function boot() {
           bound = true;
           return true;
         }
-        if (res.error.code !== 'conversation_not_found') return false;
+        if (res.error.code !== 'conversation_not_found') {
+          bindError = res.error.code;
+          return false;
+        }
         saved.token = null;
         save();
       }
       if (!create) return false;
       const res = await emit<{ token: string }>('conversation:start', {});
       if ('error' in res) {
-        notice(res.error.message);
+        bindError = res.error.code;
+        // A retryable failure is tried again quietly; the question stays pending meanwhile.
+        if (!isRetryable(res.error.code)) notice(res.error.message);
         return false;
       }
       saved.token = res.data.token;
@@ -147,16 +156,18 @@ function boot() {
   };
 
   let flushing = false;
-  /** Errors after which a question is sent again (same clientId, so never stored twice). */
-  const RETRYABLE = new Set(['timeout', 'unavailable']);
-  /** Sends queued questions in order, each once: a resend carries the same clientId. */
+  /** Sends queued questions in order, each once: a resend carries the same clientId (rule in retry.ts). */
   const flush = async () => {
     if (flushing || !socket.connected) return;
     flushing = true;
     let retryLater = false;
     try {
       while (saved.outbox.length && socket.connected) {
-        if (!(await ensureConversation(true))) return;
+        if (!(await ensureConversation(true))) {
+          // The database may be back in a moment: bind and send then.
+          retryLater = bindError !== null && isRetryable(bindError);
+          return;
+        }
         const next = saved.outbox[0]!;
         const res = await emit<{ message: MessageDto; replies: MessageDto[] }>('message:send', next);
         if ('data' in res) {
@@ -164,9 +175,11 @@ function boot() {
           save();
           show(res.data.message);
           res.data.replies.forEach(show);
-        } else if (RETRYABLE.has(res.error.code)) {
-          // Kept in the outbox: no answer in time, or the server is restarting (another instance
-          // takes over). A reconnect while this ack was pending found the flush busy: try again.
+        } else if (isRetryable(res.error.code)) {
+          // Kept in the outbox: no answer in time, the server is restarting (another instance
+          // takes over) or its database is briefly away. A reconnect while this ack was pending
+          // found the flush busy: try again. Not bound: resume before the resend.
+          if (res.error.code === 'no_conversation') bound = false;
           retryLater = true;
           return;
         } else {
@@ -179,7 +192,7 @@ function boot() {
       }
     } finally {
       flushing = false;
-      if (retryLater) setTimeout(() => void flush(), 1000);
+      if (retryLater) setTimeout(() => void flush(), RETRY_DELAY_MS);
     }
   };
 
@@ -249,11 +262,20 @@ function boot() {
     },
   };
 
-  socket.on('connect', async () => {
+  /** After a (re)connect: bind to the saved conversation, then send what waits. */
+  const rebind = async () => {
+    if (!socket.connected) return;
+    if (!(await ensureConversation(false)) && bindError && isRetryable(bindError) && !saved.outbox.length) {
+      // The database is briefly away: try again, or replies sent meanwhile would not reach this tab.
+      setTimeout(() => void rebind(), RETRY_DELAY_MS);
+      return;
+    }
+    void flush();
+  };
+  socket.on('connect', () => {
     setStatus('online');
     bound = false;
-    await ensureConversation(false);
-    void flush();
+    void rebind();
   });
   socket.on('disconnect', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   socket.io.on('reconnect_attempt', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
