@@ -114,6 +114,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
     events,
     maxMessageLength: config.CHAT_MAX_MESSAGE_LENGTH,
     conversationTtlDays: config.CHAT_CONVERSATION_TTL_DAYS,
+    messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
   });
 
   const staff = createStaffModule({ dataSource: db.dataSource, config, logger });

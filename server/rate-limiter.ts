@@ -1,6 +1,7 @@
 /**
- * Fixed-window counters kept in memory, per key ("ip:1.2.3.4", "conv:<id>"). Good enough for one
- * process; several instances each enforce their own share.
+ * Fixed-window counters kept in memory, per key ("ip:1.2.3.4", "conv:<id>"). Each process counts
+ * on its own: with N instances a key gets up to N times the limit (the per-conversation message
+ * limit is counted in the database as well, see ChatRepository.appendCitizenMessages).
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();

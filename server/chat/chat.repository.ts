@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export type Sender = 'citizen' | 'bot' | 'consultant' | 'system';
 export type MessageKind = 'text' | 'answer' | 'clarify' | 'escalate' | 'small_talk' | 'choice' | 'notice';
@@ -37,6 +37,48 @@ export interface NewMessage {
 
 const MESSAGE_COLUMNS = `id, conversation_id AS "conversationId", client_id AS "clientId", sender, kind, body, payload,
   reply_to AS "replyTo", created_at AS "createdAt"`;
+
+/** What appendMessages may record along with the messages. */
+export interface AppendOptions {
+  /** The clarify question answered by this batch; `answerIndex` is the batch's answer. */
+  clarifyPick?: { messageId: number; situationCode: string; answerIndex: number };
+}
+
+/** The one SQL statement behind appendMessages, on the data source or inside a transaction. */
+async function insertBatch(
+  runner: Pick<EntityManager, 'query'>,
+  conversationId: string,
+  messages: NewMessage[],
+  options: AppendOptions,
+): Promise<ChatMessage[]> {
+  const params: unknown[] = [conversationId];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const ctes = messages.map((m, i) => {
+    const replyTo =
+      m.replyTo != null && m.replyTo < 0 ? `(SELECT id FROM m${-m.replyTo - 1})` : m.replyTo != null ? `${p(m.replyTo)}::bigint` : 'NULL::bigint';
+    return `m${i} AS (INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
+      SELECT $1::uuid, ${p(m.clientId ?? null)}::text, ${p(m.sender)}::text, ${p(m.kind)}::text, ${p(m.body)}::text,
+             ${p(JSON.stringify(m.payload ?? {}))}::jsonb, ${replyTo}
+      RETURNING ${MESSAGE_COLUMNS})`;
+  });
+  ctes.push(`touched AS (UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING id)`);
+  const pick = options.clarifyPick;
+  if (pick) {
+    ctes.push(`pick AS (INSERT INTO clarify_picks (message_id, conversation_id, situation_code, answer_message_id)
+      SELECT ${p(pick.messageId)}::bigint, $1::uuid, ${p(pick.situationCode)}::text, id FROM m${pick.answerIndex} RETURNING message_id)`);
+  }
+  const rows: (ChatMessage & { touched: number })[] = await runner.query(
+    `WITH ${ctes.join(',\n')}
+     SELECT *, (SELECT count(*) FROM touched) AS touched FROM (${messages.map((_, i) => `SELECT * FROM m${i}`).join(' UNION ALL ')}) AS stored
+     ORDER BY id`,
+    params,
+  );
+  if (rows[0] && rows[0].touched === 0) throw new Error(`conversation ${conversationId} vanished`);
+  return rows.map(({ touched: _touched, ...message }) => message);
+}
 
 /** SQL for conversations and messages. */
 export function createChatRepository(dataSource: DataSource) {
@@ -105,38 +147,41 @@ export function createChatRepository(dataSource: DataSource) {
      * round trip, which matters on the single PGlite session. `replyTo` below 0 refers to an
      * earlier message of the same batch (-1 = the first).
      */
-    async appendMessages(
+    async appendMessages(conversationId: string, messages: NewMessage[], options: AppendOptions = {}): Promise<ChatMessage[]> {
+      return insertBatch(dataSource, conversationId, messages, options);
+    },
+
+    /**
+     * appendMessages for what the citizen sends, within `perMinute` citizen messages per
+     * conversation in any 60 seconds. The count is made in the database, so every instance
+     * shares one limit, and under a lock on the conversation's row, so two instances racing
+     * cannot both take the last place. Over the limit nothing is stored and the answer says how
+     * many seconds until a place frees up.
+     */
+    async appendCitizenMessages(
       conversationId: string,
       messages: NewMessage[],
-      options: { clarifyPick?: { messageId: number; situationCode: string; answerIndex: number } } = {},
-    ): Promise<ChatMessage[]> {
-      const params: unknown[] = [conversationId];
-      const p = (value: unknown) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
-      const ctes = messages.map((m, i) => {
-        const replyTo =
-          m.replyTo != null && m.replyTo < 0 ? `(SELECT id FROM m${-m.replyTo - 1})` : m.replyTo != null ? `${p(m.replyTo)}::bigint` : 'NULL::bigint';
-        return `m${i} AS (INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
-          SELECT $1::uuid, ${p(m.clientId ?? null)}::text, ${p(m.sender)}::text, ${p(m.kind)}::text, ${p(m.body)}::text,
-                 ${p(JSON.stringify(m.payload ?? {}))}::jsonb, ${replyTo}
-          RETURNING ${MESSAGE_COLUMNS})`;
+      perMinute: number,
+      options: AppendOptions = {},
+    ): Promise<{ stored: ChatMessage[] } | { retryAfter: number }> {
+      return dataSource.transaction(async (manager) => {
+        // Each statement of a READ COMMITTED transaction takes a fresh snapshot, so once the lock
+        // is held the count sees every message committed by the sender that held it before.
+        // FOR NO KEY UPDATE is the lock the insert's UPDATE of last_message_at takes anyway; it
+        // does not block a consultant's insert (the foreign key check takes FOR KEY SHARE).
+        const locked: unknown[] = await manager.query(`SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, [conversationId]);
+        if (locked.length === 0) throw new Error(`conversation ${conversationId} vanished`);
+        // messages_citizen_recent_idx: at most `perMinute` index entries, newest first.
+        const recent: { age: number }[] = await manager.query(
+          `SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age FROM messages
+           WHERE conversation_id = $1 AND sender = 'citizen' AND created_at > now() - interval '1 minute'
+           ORDER BY created_at DESC LIMIT $2`,
+          [conversationId, perMinute],
+        );
+        // A place frees up when the oldest of the last `perMinute` messages turns a minute old.
+        if (recent.length >= perMinute) return { retryAfter: Math.max(1, Math.ceil(60 - Number(recent[perMinute - 1]!.age))) };
+        return { stored: await insertBatch(manager, conversationId, messages, options) };
       });
-      ctes.push(`touched AS (UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING id)`);
-      const pick = options.clarifyPick;
-      if (pick) {
-        ctes.push(`pick AS (INSERT INTO clarify_picks (message_id, conversation_id, situation_code, answer_message_id)
-          SELECT ${p(pick.messageId)}::bigint, $1::uuid, ${p(pick.situationCode)}::text, id FROM m${pick.answerIndex} RETURNING message_id)`);
-      }
-      const rows: (ChatMessage & { touched: number })[] = await dataSource.query(
-        `WITH ${ctes.join(',\n')}
-         SELECT *, (SELECT count(*) FROM touched) AS touched FROM (${messages.map((_, i) => `SELECT * FROM m${i}`).join(' UNION ALL ')}) AS stored
-         ORDER BY id`,
-        params,
-      );
-      if (rows[0] && rows[0].touched === 0) throw new Error(`conversation ${conversationId} vanished`);
-      return rows.map(({ touched: _touched, ...message }) => message);
     },
 
     async setStatus(conversationId: string, status: ConversationStatus): Promise<void> {

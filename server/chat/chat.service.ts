@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { KnowledgeRepository } from '../knowledge/index.js';
 import { answerReply, clarifyReply, escalateReply, relatedCandidates, smallTalkReply } from './bot-reply.js';
-import type { ChatMessage, ChatRepository, Conversation, NewMessage } from './chat.repository.js';
+import type { AppendOptions, ChatMessage, ChatRepository, Conversation, NewMessage } from './chat.repository.js';
 import type { QuestionMatcher } from './chat.ports.js';
 
 export interface ChatServiceDeps {
@@ -15,6 +15,11 @@ export interface ChatServiceDeps {
   maxMessageLength: number;
   /** Days after the last message when a conversation can no longer be resumed. */
   conversationTtlDays: number;
+  /**
+   * Questions and picks one conversation may store per minute, counted in the database (every
+   * instance shares the limit).
+   */
+  messagesPerMinute: number;
   /** The current time (tests move it). */
   now?: () => Date;
 }
@@ -27,6 +32,8 @@ export const chatErrors = {
   tooLong: (max: number) => new AppError('message_too_long', 400, `Câu hỏi dài quá ${max.toLocaleString('vi-VN')} ký tự. Vui lòng rút gọn.`),
   invalidChoice: () => new AppError('invalid_choice', 400, 'Lựa chọn này không còn hợp lệ. Vui lòng hỏi lại.'),
   notAnAnswer: () => new AppError('not_rateable', 400, 'Chỉ có thể đánh giá câu trả lời của trợ lý.'),
+  tooFast: (seconds: number) =>
+    new AppError('rate_limited', 429, `Bạn gửi quá nhanh. Vui lòng chờ khoảng ${Math.max(1, seconds)} giây rồi gửi tiếp.`),
 };
 
 /** SHA-256 of a conversation token, as stored. */
@@ -63,6 +70,13 @@ export function createChatService(deps: ChatServiceDeps) {
     if (result.decision === 'clarify' && result.candidates.length >= 2) return clarifyReply(result.candidates.slice(0, 4));
     // Weak guesses are offered only when they are not far off: a wrong suggestion misleads.
     return escalateReply(result.candidates.slice(0, 2).filter((c) => c.score >= 0.3));
+  }
+
+  /** Stores what the citizen sent (and the reply) unless the conversation is over its limit. */
+  async function appendFromCitizen(conversationId: string, batch: NewMessage[], options?: AppendOptions): Promise<ChatMessage[]> {
+    const result = await repo.appendCitizenMessages(conversationId, batch, deps.messagesPerMinute, options);
+    if ('retryAfter' in result) throw chatErrors.tooFast(result.retryAfter);
+    return result.stored;
   }
 
   async function conversationOrFail(id: string): Promise<Conversation> {
@@ -106,7 +120,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const botQuiet = conversation.status === 'with_consultant' || conversation.status === 'waiting';
       const batch = botQuiet ? [citizen] : [citizen, { ...(await replyFor(text)), replyTo: -1 }];
       try {
-        const [message, ...replies] = await repo.appendMessages(conversationId, batch);
+        const [message, ...replies] = await appendFromCitizen(conversationId, batch);
         publish([message as ChatMessage, ...replies]);
         return { message: message as ChatMessage, replies, duplicate: false };
       } catch (error) {
@@ -140,7 +154,7 @@ export function createChatService(deps: ChatServiceDeps) {
         { ...reply, replyTo: -1 },
       ];
       try {
-        const [choice, answer] = await repo.appendMessages(conversationId, batch, {
+        const [choice, answer] = await appendFromCitizen(conversationId, batch, {
           clarifyPick: { messageId: clarify.id, situationCode: input.code, answerIndex: 1 },
         });
         publish([choice as ChatMessage, answer as ChatMessage]);

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { RateLimiter } from '../rate-limiter.js';
-import { chatSchemas, presentMessage, presentSendResult, type ChatService } from '../chat/index.js';
+import { chatErrors, chatSchemas, presentMessage, presentSendResult, type ChatService } from '../chat/index.js';
 import type { ConsultationService } from '../consultation/consultation.service.js';
 import type { PrivacyService } from '../privacy/index.js';
 import { rooms } from './rooms.js';
@@ -15,8 +15,6 @@ const empty = z.object({}).passthrough();
 
 const noConversation = () =>
   new AppError('no_conversation', 409, 'Chưa có cuộc trò chuyện. Vui lòng tải lại trang để bắt đầu.');
-const tooFast = (seconds: number) =>
-  new AppError('rate_limited', 429, `Bạn gửi quá nhanh. Vui lòng chờ khoảng ${Math.max(1, seconds)} giây rồi gửi tiếp.`);
 const tooManyConversations = () =>
   new AppError('rate_limited', 429, 'Bạn đã mở quá nhiều cuộc trò chuyện mới. Vui lòng thử lại sau.');
 
@@ -47,6 +45,8 @@ export function registerChatNamespace(
   deps: { chat: ChatService; consultation: ConsultationService; privacy: PrivacyService; events: EventBus; config: Config; logger: Logger },
 ) {
   const { chat, consultation, privacy, events, config, logger } = deps;
+  // A cheap first filter in this process. The limit that holds for the whole service is counted
+  // in the database when a question or a pick is stored (ChatService), whichever instance serves it.
   const perConversation = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE, 60_000);
   const perIp = new RateLimiter(config.CHAT_MESSAGES_PER_MINUTE_PER_IP, 60_000);
   const newPerIp = new RateLimiter(config.CHAT_CONVERSATIONS_PER_HOUR_PER_IP, 3_600_000);
@@ -95,11 +95,11 @@ export function registerChatNamespace(
       return id;
     };
     const throttle = (conversationId: string) => {
-      if (!perConversation.take(`c:${conversationId}`)) throw tooFast(perConversation.retryAfter(`c:${conversationId}`));
-      if (!perIp.take(`ip:${ip}`)) throw tooFast(perIp.retryAfter(`ip:${ip}`));
+      if (!perConversation.take(`c:${conversationId}`)) throw chatErrors.tooFast(perConversation.retryAfter(`c:${conversationId}`));
+      if (!perIp.take(`ip:${ip}`)) throw chatErrors.tooFast(perIp.retryAfter(`ip:${ip}`));
     };
     const throttleOther = () => {
-      if (!otherPerIp.take(`ip:${ip}`)) throw tooFast(otherPerIp.retryAfter(`ip:${ip}`));
+      if (!otherPerIp.take(`ip:${ip}`)) throw chatErrors.tooFast(otherPerIp.retryAfter(`ip:${ip}`));
     };
 
     socket.on(

@@ -188,6 +188,77 @@ describe(`citizen chat over socket.io (${engineName})`, function () {
   });
 });
 
+describe(`the per-conversation limit is counted in the database (${engineName})`, function () {
+  this.timeout(30_000);
+  let db: Database;
+  let a: { app: App; baseUrl: string };
+  let b: { app: App; baseUrl: string };
+  const sockets: Socket[] = [];
+
+  before(async () => {
+    db = await testDatabase();
+    await seedChatKnowledge(db);
+    // Two apps on one database, each with its own in-memory counters: what two instances are.
+    a = await startTestApp(db, { CHAT_MESSAGES_PER_MINUTE: '5' });
+    b = await startTestApp(db, { CHAT_MESSAGES_PER_MINUTE: '5' });
+  });
+  afterEach(() => {
+    while (sockets.length) sockets.pop()!.disconnect();
+  });
+  after(async () => {
+    await a?.app.close();
+    await b?.app.close();
+  });
+
+  const client = async (baseUrl: string) => {
+    const socket = await chatClient(baseUrl);
+    sockets.push(socket);
+    return socket;
+  };
+  const citizenMessages = async (conversationId: string) =>
+    (await db.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender = 'citizen'`, [conversationId]))[0].n;
+
+  it('when one conversation sends from two instances at once, then exactly the limit is stored and the rest are refused', async () => {
+    const onA = await client(a.baseUrl);
+    const started = await request(onA, 'conversation:start');
+    const onB = await client(b.baseUrl);
+    await request(onB, 'conversation:resume', { token: started.data.token, lastSeenId: 0 });
+    // 4 from each side: neither instance's own counter (5) refuses anything.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => request(i % 2 ? onB : onA, 'message:send', { clientId: `split-${i}`, text: 'chào bạn' })),
+    );
+    const refused = results.filter((r) => r.error);
+    expect(results.filter((r) => r.data)).to.have.length(5);
+    expect(refused).to.have.length(3);
+    for (const r of refused) {
+      expect(r.error!.code).to.equal('rate_limited');
+      expect(r.error!.message).to.match(/^Bạn gửi quá nhanh\. Vui lòng chờ khoảng \d+ giây rồi gửi tiếp\.$/);
+      expect(Number(/(\d+) giây/.exec(r.error!.message)![1])).to.be.within(1, 60);
+    }
+    expect(await citizenMessages(started.data.conversationId)).to.equal(5);
+  });
+
+  it('a pick counts like a question; once the oldest message is a minute old, the conversation may send again', async () => {
+    const socket = await client(a.baseUrl);
+    const started = await request(socket, 'conversation:start');
+    const conversationId = started.data.conversationId;
+    const clarify = (await request(socket, 'message:send', { clientId: 'k-0', text: 'đăng ký khai sinh muộn cho con ở đâu' })).data.replies[0];
+    expect(clarify.kind).to.equal('clarify');
+    // Three stored as if from other instances: with the question above, one place is left.
+    await db.dataSource.query(
+      `INSERT INTO messages (conversation_id, client_id, sender, kind, body) SELECT $1, 'other-' || n, 'citizen', 'text', 'chào' FROM generate_series(1, 3) n`,
+      [conversationId],
+    );
+    expect((await request(socket, 'choice:pick', { messageId: clarify.id, code: 'KS-1' })).error).to.equal(undefined);
+    const refused = await request(socket, 'message:send', { clientId: 'k-1', text: 'chào bạn' });
+    expect(refused.error!.code).to.equal('rate_limited');
+    expect(await citizenMessages(conversationId)).to.equal(5);
+    await db.dataSource.query(`UPDATE messages SET created_at = created_at - interval '61 seconds' WHERE conversation_id = $1 AND client_id = 'k-0'`, [conversationId]);
+    expect((await request(socket, 'message:send', { clientId: 'k-1', text: 'chào bạn' })).error).to.equal(undefined);
+    expect(await citizenMessages(conversationId)).to.equal(6);
+  });
+});
+
 describe(`resuming across a server restart (${engineName})`, function () {
   this.timeout(30_000);
 
