@@ -135,6 +135,8 @@ async function startAppServer() {
       CHAT_MESSAGES_PER_MINUTE_PER_IP: '1000000',
       CHAT_CONVERSATIONS_PER_HOUR_PER_IP: '10000',
       CHAT_MESSAGES_PER_MINUTE: '1000',
+      // The idle phase opens thousands of connections at once.
+      SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '1000000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -162,6 +162,7 @@ async function startInstance(name: string, databaseUrl: string): Promise<Instanc
       CHAT_CONVERSATIONS_PER_HOUR_PER_IP: '10000',
       CHAT_MESSAGES_PER_MINUTE: '1000',
       PUBLIC_REQUESTS_PER_MINUTE_PER_IP: '1000000',
+      SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '1000000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -181,7 +181,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
   app.use(errorHandler(logger));
 
   const http = createServer(app);
-  const io = createSocketServer(http, config);
+  const io = createSocketServer(http, config, { onRefused: (reason) => metrics.countRefusedHandshake(reason) });
   registerChatNamespace(io.of('/chat'), { chat, consultation, privacy, events, config, logger });
   registerConsoleNamespace(io.of('/console'), {
     authenticate: staff.authenticateStaffSocket,

@@ -36,6 +36,7 @@ const configSchema = z.object({
   CHAT_MESSAGES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
   PUBLIC_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   OFFICE_HOURS: z
     .string()

@@ -49,6 +49,12 @@ export function createMetrics(options: MetricsOptions) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [register],
   });
+  const refusedHandshakes = new Counter({
+    name: 'hoiluat_socket_handshakes_refused_total',
+    help: 'New socket.io connections turned away, by reason (origin, rate_limited)',
+    labelNames: ['reason'] as const,
+    registers: [register],
+  });
   const waitSeconds = new Histogram({
     name: 'hoiluat_queue_wait_seconds',
     help: 'How long a ticket waited in the queue before a consultant claimed it',
@@ -134,6 +140,7 @@ export function createMetrics(options: MetricsOptions) {
     observeMatch: (seconds: number) => matchSeconds.observe(seconds),
     observeCommand: (namespace: string, command: string, outcome: string, seconds: number) => commandSeconds.observe({ namespace, command, outcome }, seconds),
     observeHttp: (method: string, route: string, status: number, seconds: number) => httpSeconds.observe({ method, route, status: `${Math.floor(status / 100)}xx` }, seconds),
+    countRefusedHandshake: (reason: string) => refusedHandshakes.inc({ reason }),
     /** GET /metrics in Prometheus' text format. Keep it off the public internet (see docs/operations.md). */
     router(): Router {
       const router = Router();

@@ -1,4 +1,4 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -8,6 +8,7 @@ import { RateLimiter } from '../rate-limiter.js';
 import { chatErrors, chatSchemas, presentMessage, presentSendResult, type ChatService } from '../chat/index.js';
 import type { ConsultationService } from '../consultation/consultation.service.js';
 import type { PrivacyService } from '../privacy/index.js';
+import { clientAddress } from './client-address.js';
 import { rooms } from './rooms.js';
 import { withAck } from './with-ack.js';
 
@@ -17,15 +18,6 @@ const noConversation = () =>
   new AppError('no_conversation', 409, 'Chưa có cuộc trò chuyện. Vui lòng tải lại trang để bắt đầu.');
 const tooManyConversations = () =>
   new AppError('rate_limited', 429, 'Bạn đã mở quá nhiều cuộc trò chuyện mới. Vui lòng thử lại sau.');
-
-/** The client address, taking the first X-Forwarded-For hop only from a proxy on loopback. */
-export function clientAddress(socket: Socket): string {
-  const direct = socket.handshake.address;
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const isLoopback = direct === '127.0.0.1' || direct === '::1' || direct === '::ffff:127.0.0.1';
-  if (isLoopback && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
-  return direct;
-}
 
 /**
  * The citizens' namespace `/chat`: commands with acks, replies broadcast to the conversation's

@@ -96,6 +96,8 @@ describe(`fuzz: every citizen socket command with random payloads (${engineName}
       CHAT_MESSAGES_PER_MINUTE: '1000',
       CHAT_MESSAGES_PER_MINUTE_PER_IP: '1000000',
       CHAT_CONVERSATIONS_PER_HOUR_PER_IP: '10000',
+      // Start, resume and delete cases reconnect the bound socket: many handshakes a minute.
+      SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '1000000',
     }));
     bound = await boundSocket();
     unbound = await chatClient(baseUrl);

@@ -6,6 +6,11 @@ import { engineName, testDatabase } from '../support/database.js';
 import { startTestApp } from '../support/http.js';
 import { withoutNul } from '../../server/security/index.js';
 import { chatClient, request } from '../support/socket.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { loadConfig } from '../../server/config.js';
+import { createSocketServer } from '../../server/realtime/socket-server.js';
 
 describe(`HTTP and socket hardening (${engineName})`, function () {
   this.timeout(60_000);
@@ -84,6 +89,73 @@ describe(`HTTP and socket hardening (${engineName})`, function () {
         expect((await refused.json()).error.code).to.equal('rate_limited');
       }
       expect((await fetch(`${baseUrl}/healthz`)).status).to.equal(200);
+    });
+  });
+
+  describe('socket.io handshakes', () => {
+    let app: App;
+    let baseUrl: string;
+    before(async () => ({ app, baseUrl } = await startTestApp(db, { SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '3' })));
+    after(async () => app?.close());
+
+    it('past the limit a new connection from the same client is refused; other clients, and the upgrade of an open connection, do not count', async () => {
+      const from = { 'x-forwarded-for': '198.51.100.20' };
+      const sockets: Socket[] = [];
+      try {
+        // Long polling first, then the WebSocket upgrade of the same connection: one handshake.
+        const polling = connect(`${baseUrl}/chat`, { transports: ['polling', 'websocket'], reconnection: false, forceNew: true, extraHeaders: from });
+        sockets.push(polling);
+        await new Promise<void>((resolve, reject) => {
+          polling.once('connect_error', reject);
+          polling.io.engine.once('upgrade', () => resolve());
+        });
+        for (let i = 0; i < 2; i++) sockets.push(await chatClient(baseUrl, from));
+        const refused = await chatClient(baseUrl, from).then((s) => (sockets.push(s), 'connected'), () => 'refused');
+        expect(refused).to.equal('refused');
+        // What a long-polling client reads: 403 and the reason.
+        const raw = await fetch(`${baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: from });
+        expect(raw.status).to.equal(403);
+        expect((await raw.json()).message).to.match(/^rate_limited: .* khoảng \d+ giây\.$/);
+        sockets.push(await chatClient(baseUrl, { 'x-forwarded-for': '198.51.100.21' }));
+        expect(sockets.every((s) => s.connected)).to.equal(true);
+        const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+        expect(metrics).to.match(/^hoiluat_socket_handshakes_refused_total\{reason="rate_limited"\} 2$/m);
+      } finally {
+        for (const s of sockets) s.disconnect();
+      }
+    });
+
+    it("a refused client with the widget's options retries with a growing delay and connects by itself once the minute is over", async () => {
+      let now = 1_000_000;
+      let refusals = 0;
+      const http = createServer();
+      const io = createSocketServer(http, loadConfig({ SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '1' }), {
+        now: () => now,
+        onRefused: () => refusals++,
+      });
+      io.of('/chat');
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/chat`;
+      // widget/src/main.ts: WebSocket, then long polling, reconnecting after 1 s, 2 s, 4 s… at most 10 s (±50%).
+      const widget = { transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 10_000, forceNew: true };
+      const first = connect(url, { ...widget, reconnection: false });
+      const second = connect(url, widget);
+      try {
+        await new Promise<void>((resolve) => first.once('connect', () => resolve()));
+        const started = Date.now();
+        await new Promise((r) => setTimeout(r, 3500));
+        // Each attempt tries both transports: 2 refusals. In 3.5 s: the first attempt and at most two retries.
+        expect(refusals).to.be.within(4, 6);
+        expect(second.connected).to.equal(false);
+        expect(second.active, 'still retrying on its own').to.equal(true);
+        now += 60_000;
+        await new Promise<void>((resolve) => second.once('connect', () => resolve()));
+        expect(Date.now() - started).to.be.below(15_000);
+      } finally {
+        first.disconnect();
+        second.disconnect();
+        io.close();
+      }
     });
   });
 

@@ -51,6 +51,7 @@ export async function startInstance(name: string, databaseUrl: string, env: Reco
     CHAT_MESSAGES_PER_MINUTE_PER_IP: '1000000',
     CHAT_CONVERSATIONS_PER_HOUR_PER_IP: '10000',
     PUBLIC_REQUESTS_PER_MINUTE_PER_IP: '1000000',
+    SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: '1000000',
     ...env,
   });
   let output = '';
