@@ -152,7 +152,7 @@ export async function createApp({ config, db, logger }: AppDeps): Promise<App> {
       shutdown: async () => (commands.draining ? 'draining' : null),
     }, () => ({ instance: instanceId, situations: matching.size, cluster: cluster.mode })),
   );
-  app.use(metrics.router());
+  app.use(metrics.router({ token: config.METRICS_TOKEN, perMinute: config.PUBLIC_REQUESTS_PER_MINUTE_PER_IP }));
   app.use(publicRateLimits({ perMinute: config.PUBLIC_REQUESTS_PER_MINUTE_PER_IP }));
   app.use(widgetRoutes(widget));
   app.use(ticketRoutes(consultation));

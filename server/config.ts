@@ -37,6 +37,10 @@ const configSchema = z.object({
   CHAT_CONVERSATIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(1).max(10_000).default(30),
   PUBLIC_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
   SOCKET_CONNECTIONS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, 'at least 16 visible ASCII characters without spaces (e.g. the output of openssl rand -hex 32)')
+    .optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   OFFICE_HOURS: z
     .string()

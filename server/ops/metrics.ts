@@ -4,6 +4,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { Database } from '../db/database.js';
 import type { EventBus } from '../events.js';
 import type { MatchingService } from '../matching/matching.service.js';
+import { metricsAccess, perIpLimit } from '../security/index.js';
 
 export interface MetricsOptions {
   db: Database;
@@ -141,10 +142,13 @@ export function createMetrics(options: MetricsOptions) {
     observeCommand: (namespace: string, command: string, outcome: string, seconds: number) => commandSeconds.observe({ namespace, command, outcome }, seconds),
     observeHttp: (method: string, route: string, status: number, seconds: number) => httpSeconds.observe({ method, route, status: `${Math.floor(status / 100)}xx` }, seconds),
     countRefusedHandshake: (reason: string) => refusedHandshakes.inc({ reason }),
-    /** GET /metrics in Prometheus' text format. Keep it off the public internet (see docs/operations.md). */
-    router(): Router {
+    /**
+     * GET /metrics in Prometheus' text format: with `token`, for requests bearing it; without, for
+     * this machine only (see metricsAccess and docs/operations.md). Limited per IP like the public routes.
+     */
+    router(access: { token?: string; perMinute: number }): Router {
       const router = Router();
-      router.get('/metrics', async (_req, res) => {
+      router.get('/metrics', perIpLimit(access.perMinute), metricsAccess(access.token), async (_req, res) => {
         res.set('Content-Type', register.contentType);
         res.set('Cache-Control', 'no-store');
         res.send(await register.metrics());

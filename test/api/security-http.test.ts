@@ -4,12 +4,12 @@ import type { Database } from '../../server/db/database.js';
 import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { engineName, testDatabase } from '../support/database.js';
 import { startTestApp } from '../support/http.js';
-import { withoutNul } from '../../server/security/index.js';
+import { isLoopback, withoutNul } from '../../server/security/index.js';
 import { chatClient, request } from '../support/socket.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import { loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { createSocketServer } from '../../server/realtime/socket-server.js';
 
 describe(`HTTP and socket hardening (${engineName})`, function () {
@@ -156,6 +156,46 @@ describe(`HTTP and socket hardening (${engineName})`, function () {
         second.disconnect();
         io.close();
       }
+    });
+  });
+
+  describe('/metrics', () => {
+    it('without METRICS_TOKEN it answers this machine only, not a client the reverse proxy forwards', async () => {
+      const { app, baseUrl } = await startTestApp(db);
+      try {
+        const local = await fetch(`${baseUrl}/metrics`);
+        expect(local.status).to.equal(200);
+        expect(await local.text()).to.contain('hoiluat_questions_total');
+        // Through a proxy on loopback the client is the first X-Forwarded-For hop, as for the rate limits.
+        const forwarded = await fetch(`${baseUrl}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+        expect(forwarded.status).to.equal(403);
+        expect((await forwarded.json()).error.code).to.equal('forbidden');
+        expect((await fetch(`${baseUrl}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } })).status).to.equal(200);
+      } finally {
+        await app.close();
+      }
+      expect(isLoopback('127.0.0.1') && isLoopback('127.8.9.10') && isLoopback('::1') && isLoopback('::ffff:127.0.0.1')).to.equal(true);
+      expect(isLoopback('10.0.0.5') || isLoopback('192.168.1.2') || isLoopback('::ffff:10.0.0.5') || isLoopback(undefined)).to.equal(false);
+    });
+
+    it('with METRICS_TOKEN it wants that bearer token from everyone, and counts requests per IP like the public routes', async () => {
+      const token = 'e3b0c44298fc1c149afbf4c8996fb924';
+      const { app, baseUrl } = await startTestApp(db, { METRICS_TOKEN: token, PUBLIC_REQUESTS_PER_MINUTE_PER_IP: '5' });
+      try {
+        const statuses: number[] = [];
+        for (const authorization of [undefined, `Bearer ${token.slice(0, -1)}x`, `Basic ${token}`, `Bearer ${token}`, `bearer  ${token}`, `Bearer ${token}`]) {
+          const res = await fetch(`${baseUrl}/metrics`, { headers: authorization ? { authorization } : {} });
+          statuses.push(res.status);
+          if (res.status === 401) {
+            expect(res.headers.get('www-authenticate')).to.equal('Bearer realm="metrics"');
+            expect((await res.json()).error.code).to.equal('unauthorized');
+          } else await res.arrayBuffer();
+        }
+        expect(statuses).to.deep.equal([401, 401, 401, 200, 200, 429]);
+      } finally {
+        await app.close();
+      }
+      expect(() => loadConfig({ METRICS_TOKEN: 'too short' })).to.throw(ConfigError, /METRICS_TOKEN/);
     });
   });
 
