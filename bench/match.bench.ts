@@ -266,6 +266,7 @@ const baseline = runBaseline(evalItems, kbByCode);
 report('Reference: MiniSearch with default options (answers whenever anything matches)', baseline);
 latency('Reference latency', baseline.map((o) => o.ms));
 await ftsReference();
+heldOut();
 calibration(ours);
 if (args.includes('--misses')) {
   console.log('\nMisses (wrong answers first, then in-scope questions not ranked first)');
@@ -276,6 +277,25 @@ if (args.includes('--misses')) {
 }
 scale(evalItems);
 console.log(`\nReproduce: npm run bench:match -- ${args.join(' ')}`.trimEnd());
+
+/**
+ * The held-out set (test/fixtures/match-holdout.jsonl, written blind to the matcher and to the
+ * development set), on the bundled knowledge base only. Even lines (0, 2, …) are the validation
+ * half: read to choose between variants of the matcher. Odd lines are the test half: never read
+ * for any choice, only reported here.
+ */
+function heldOut(): void {
+  const path = `${root}test/fixtures/match-holdout.jsonl`;
+  if (option('kb') || option('eval') || !existsSync(path)) return;
+  const all = loadEvaluation(path);
+  for (const [name, items] of [
+    ['validation half (even lines)', all.filter((_, i) => i % 2 === 0)],
+    ['test half (odd lines, never used to choose)', all.filter((_, i) => i % 2 === 1)],
+  ] as const) {
+    report(`Held-out set, ${name}: Hỏi Luật matcher`, runMatcher(matcher, items, kbByCode));
+    report(`Held-out set, ${name}: MiniSearch with default options`, runBaseline(items, kbByCode));
+  }
+}
 
 /**
  * PostgreSQL full-text search (`simple` + unaccent) as a second reference, on the PostgreSQL of
