@@ -144,6 +144,29 @@ describe(`widget in a real browser (${engineName})`, function () {
     expect(rows[0].n).to.equal(1);
   });
 
+  it('keeps a question pending while the database is briefly unreachable, then starts the conversation and sends it once', async () => {
+    // Every database call fails as it does while PostgreSQL restarts (connection refused).
+    const createQueryRunner = db.dataSource.createQueryRunner;
+    db.dataSource.createQueryRunner = () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    };
+    try {
+      await widget().getByRole('button', { name: 'Cuộc trò chuyện mới' }).click();
+      await widget().getByRole('textbox', { name: 'Nhập câu hỏi pháp luật' }).fill('ly hôn thì ai được nuôi con nhỏ dưới 36 tháng');
+      await widget().getByRole('textbox', { name: 'Nhập câu hỏi pháp luật' }).press('Enter');
+      await page.waitForTimeout(2500); // the widget tries again every second meanwhile
+      expect(await widget().locator('.msg.citizen.pending').count(), 'still pending').to.equal(1);
+      expect(await widget().getByRole('button', { name: 'Gửi lại' }).count(), 'not given up').to.equal(0);
+      expect(await widget().locator('.msg.system').count(), 'no error shown').to.equal(0);
+    } finally {
+      db.dataSource.createQueryRunner = createQueryRunner;
+    }
+    await page.waitForFunction(() => document.querySelector('#hoi-luat-widget')!.shadowRoot!.querySelectorAll('.msg.bot[data-kind="answer"]').length === 1, undefined, { timeout: 10_000 });
+    expect(await widget().locator('.msg.citizen.pending').count()).to.equal(0);
+    const rows = await db.dataSource.query(`SELECT count(*) AS n FROM messages WHERE body = 'ly hôn thì ai được nuôi con nhỏ dưới 36 tháng'`);
+    expect(rows[0].n).to.equal(1);
+  });
+
   it('is usable with the keyboard: Escape closes the panel and returns focus to the launcher', async () => {
     await page.keyboard.press('Escape');
     expect(await widget().locator('.panel').isVisible()).to.equal(false);
