@@ -19,6 +19,15 @@ export const CHANNELS = {
   presenceChanged: 'presence_changed',
 } as const;
 
+/**
+ * Sent to this instance's own clients when cross-instance messaging works again after a loss (a
+ * database restart): broadcasts from other instances sent meanwhile were lost, so clients catch up
+ * (the widget resumes with lastSeenId, the console reloads its lists and open transcript).
+ */
+export const RESYNC_EVENT = 'server:resync';
+/** How often the instance checks whether its cross-instance connections came back. */
+const RESYNC_CHECK_MS = 500;
+
 export interface ClusterOptions {
   /** postgres:// URL; without it (embedded PGlite) the instance works alone. */
   databaseUrl: string | undefined;
@@ -79,11 +88,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'hoi-luat-socket.io' });
-  // A connection the adapter holds for LISTEN has no error listener of its own: without this one,
-  // a database restart would crash the process instead of letting the adapter reconnect.
   pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'socket.io adapter connection lost')));
   pool.on('error', (error) => log.warn({ err: error }, 'socket.io adapter pool error'));
-  io.adapter(createAdapter(pool, { errorHandler: (error) => log.warn({ err: error }, 'socket.io adapter error') }) as never);
+  const adapterConnections = adapterPool(pool, options.databaseUrl, log);
+  io.adapter(createAdapter(adapterConnections as unknown as pg.Pool, { errorHandler: (error) => log.warn({ err: error }, 'socket.io adapter error') }) as never);
 
   const refreshCodes = async (payload: string) => {
     if (payload === '*') {
@@ -133,22 +141,42 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   await waitFor(() => adapterListening(io), 5_000);
   log.info('cluster mode: socket.io events, knowledge-base changes and presence shared through PostgreSQL');
 
+  const problem = () => {
+    if (!listener.connected) return 'LISTEN connection down';
+    if (!adapterListening(io)) return 'socket.io adapter not listening';
+    return null;
+  };
+  // Once both LISTEN connections are back after a loss, tell this instance's clients to catch up
+  // on what other instances broadcast meanwhile (those notifications are gone for good).
+  let lostSince: number | null = null;
+  const resync = setInterval(() => {
+    const down = problem();
+    if (down && lostSince === null) {
+      lostSince = Date.now();
+      log.warn({ problem: down }, 'cross-instance messaging lost: events of other instances are missed until it returns');
+    } else if (!down && lostSince !== null) {
+      const clients = namespaceNames(io).reduce((n, name) => n + io.of(name).sockets.size, 0);
+      for (const name of namespaceNames(io)) io.of(name).local.emit(RESYNC_EVENT, {});
+      log.info({ downMs: Date.now() - lostSince, clients }, 'cross-instance messaging restored: clients told to catch up');
+      lostSince = null;
+    }
+  }, RESYNC_CHECK_MS);
+  resync.unref();
+
   return {
     mode: 'postgres',
     instanceId,
-    problem: () => {
-      if (!listener.connected) return 'LISTEN connection down';
-      if (!adapterListening(io)) return 'socket.io adapter not listening';
-      return null;
-    },
+    problem,
     dictionaryChanged: async () => {
       await options.db.dataSource.query(`SELECT pg_notify($1, $2)`, [CHANNELS.dictionaryChanged, instanceId]);
     },
     sweep: () => sync!.sweep(),
     close: async () => {
+      clearInterval(resync);
       await sync!.stop();
       await listener.close();
       await Promise.allSettled([...namespaces(io)].map((nsp) => nsp.adapter.close()));
+      await adapterConnections.close();
       await pool.end().catch(() => undefined);
     },
   };
@@ -157,6 +185,52 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 function namespaces(io: SocketServer) {
   // socket.io keeps its namespaces in a private map; `_nsps` is stable across 4.x.
   return (io as unknown as { _nsps: Map<string, { adapter: { close(): Promise<void> | void } }> })._nsps.values();
+}
+
+function namespaceNames(io: SocketServer): string[] {
+  return [...(io as unknown as { _nsps: Map<string, unknown> })._nsps.keys()];
+}
+
+/**
+ * What the socket.io adapter gets as its pool. Its queries (NOTIFY, attachments, clean-up) go to
+ * the real pool, but its LISTEN connection is a client of its own: the adapter never releases that
+ * connection when it dies (it opens another), so a pooled one kept its slot for good and after
+ * three database restarts the pool of four was full: broadcasts waited forever while /readyz said
+ * ready. Also, should the adapter open a second LISTEN connection while one is still alive (a
+ * connection lost between connect and LISTEN schedules two reconnections), the older one is closed
+ * quietly, or every broadcast would arrive twice.
+ */
+function adapterPool(pool: pg.Pool, url: string, log: Logger) {
+  let current: pg.Client | null = null;
+  const quietEnd = (client: pg.Client) => {
+    client.removeAllListeners('end');
+    client.removeAllListeners('notification');
+    client.end().catch(() => undefined);
+  };
+  return {
+    query: (...args: Parameters<pg.Pool['query']>) => (pool.query as (...a: unknown[]) => unknown)(...args),
+    async connect(): Promise<pg.Client & { release(): void }> {
+      const client = new pg.Client({ connectionString: url, application_name: 'hoi-luat-socket.io-listen' });
+      // Without an error listener a dropped connection would crash the process.
+      client.on('error', (error) => log.warn({ err: error }, 'socket.io adapter LISTEN connection lost; it reconnects'));
+      client.on('end', () => {
+        if (current === client) current = null;
+      });
+      await client.connect();
+      if (current) quietEnd(current);
+      current = client;
+      return Object.assign(client, {
+        release: () => {
+          if (current === client) current = null;
+          quietEnd(client);
+        },
+      });
+    },
+    async close() {
+      if (current) quietEnd(current);
+      current = null;
+    },
+  };
 }
 
 /** True when the adapter's LISTEN connection is open (the adapter exposes no public flag). */

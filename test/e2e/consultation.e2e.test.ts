@@ -34,7 +34,7 @@ describe(`consultation in a real browser (${engineName})`, function () {
     await app?.close();
   });
 
-  it('the citizen asks for a person in the widget; the consultant logs in, claims and replies; the widget shows the reply', async () => {
+  it('the citizen asks for a person in the widget; the consultant logs in, claims and replies; the widget shows the reply; both catch up on server:resync', async () => {
     const staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const consolePage = await staffContext.newPage();
     await consolePage.goto(`${baseUrl}/staff/login`);
@@ -77,6 +77,20 @@ describe(`consultation in a real browser (${engineName})`, function () {
     await citizen.screenshot({ path: screenshotPath('widget-phone-consultant-reply') });
     const [row] = await db.dataSource.query(`SELECT contact_name, consent_at IS NOT NULL AS consented FROM escalations ORDER BY created_at DESC LIMIT 1`);
     expect(row).to.deep.equal({ contact_name: 'Trần Văn Bình', consented: true });
+
+    // Two messages stored through another instance whose broadcasts were lost (its database link
+    // dropped): on server:resync the widget and the console read the conversation again.
+    const [conversation] = await db.dataSource.query(`SELECT conversation_id AS id FROM escalations ORDER BY created_at DESC LIMIT 1`);
+    await db.dataSource.query(
+      `INSERT INTO messages (conversation_id, sender, kind, body) VALUES ($1, 'citizen', 'text', 'Tôi đã gửi đơn lên xã rồi.'), ($1, 'consultant', 'text', 'Vậy anh chờ xã trả lời trong 45 ngày.')`,
+      [conversation.id],
+    );
+    app.io.of('/chat').local.emit('server:resync', {});
+    app.io.of('/console').local.emit('server:resync', {});
+    await widget.getByText('Vậy anh chờ xã trả lời trong 45 ngày.').waitFor();
+    await consolePage.locator('#transcript').getByText('Tôi đã gửi đơn lên xã rồi.').waitFor();
+    expect(await widget.getByText('Tôi đã gửi đơn lên xã rồi.').count(), 'shown once').to.equal(1);
+    expect(await consolePage.locator('#transcript .msg').last().textContent()).to.contain('Vậy anh chờ xã trả lời trong 45 ngày.');
     await staffContext.close();
     await citizenContext.close();
   });

@@ -277,6 +277,14 @@ function boot() {
     bound = false;
     void rebind();
   });
+  // The server lost its link to the other instances for a moment (a database restart), so
+  // messages broadcast from them meanwhile never came: read the conversation again and show what
+  // this tab lacks (from the start: such a message may be older than one shown since).
+  socket.on('server:resync', async () => {
+    if (!bound || !saved.token) return;
+    const res = await emit<{ messages: MessageDto[] }>('conversation:resume', { token: saved.token, lastSeenId: 0 });
+    if ('data' in res) res.data.messages.filter((m) => !rendered.has(m.id)).forEach(show);
+  });
   socket.on('disconnect', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   socket.io.on('reconnect_attempt', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   window.addEventListener('offline', () => setStatus('offline'));

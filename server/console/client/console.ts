@@ -167,10 +167,31 @@ async function action(event: string, payload: unknown) {
   if (current) await open(current.id);
 }
 
+/**
+ * Reads the lists and the open conversation again and adds the messages its transcript lacks, in
+ * id order (opening also joins the conversation's room again). After a reconnect, and when the
+ * server says broadcasts of other instances were lost (its database restarted).
+ */
+async function catchUp() {
+  await refreshLists();
+  if (!current) return;
+  const res = await emit<{ transcript: any[] }>('escalation:open', { id: current.id });
+  const log = document.getElementById('transcript');
+  if ('error' in res || !log) return;
+  for (const m of res.data.transcript) {
+    if (log.querySelector(`[data-id="${m.id}"]`)) continue;
+    const later = Array.from(log.querySelectorAll<HTMLElement>('[data-id]')).find((node) => Number(node.dataset.id) > m.id);
+    if (later) later.before(renderMessage(m));
+    else log.append(renderMessage(m));
+  }
+  log.scrollTop = log.scrollHeight;
+}
+
 socket.on('connect', () => {
   $('connection').textContent = 'Đã kết nối';
-  void refreshLists();
+  void catchUp();
 });
+socket.on('server:resync', () => void catchUp());
 socket.on('disconnect', () => ($('connection').textContent = 'Mất kết nối, đang thử lại…'));
 socket.on('connect_error', () => ($('connection').textContent = 'Không kết nối được (phiên đăng nhập có thể đã hết hạn).'));
 socket.on('queue:changed', () => void refreshLists());
