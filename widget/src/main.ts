@@ -3,7 +3,7 @@ import { accessibleAccent } from './color.js';
 import { el } from './dom.js';
 import { contactForm } from './consultant.view.js';
 import { renderMessage, renderPending } from './messages.view.js';
-import { isRetryable, RETRY_DELAY_MS } from './retry.js';
+import { isRetryable, RESYNC_SPREAD_MS, RETRY_DELAY_MS } from './retry.js';
 import { buildPanel } from './panel.view.js';
 import { deleteConfirmation } from './privacy.view.js';
 import { createStorage, newClientId } from './storage.js';
@@ -280,11 +280,12 @@ function boot() {
   // The server lost its link to the other instances for a moment (a database restart), so
   // messages broadcast from them meanwhile never came: read the conversation again and show what
   // this tab lacks (from the start: such a message may be older than one shown since).
-  socket.on('server:resync', async () => {
+  const catchUp = async () => {
     if (!bound || !saved.token) return;
     const res = await emit<{ messages: MessageDto[] }>('conversation:resume', { token: saved.token, lastSeenId: 0 });
     if ('data' in res) res.data.messages.filter((m) => !rendered.has(m.id)).forEach(show);
-  });
+  };
+  socket.on('server:resync', () => setTimeout(() => void catchUp(), Math.random() * RESYNC_SPREAD_MS));
   socket.on('disconnect', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   socket.io.on('reconnect_attempt', () => setStatus(navigator.onLine === false ? 'offline' : 'reconnecting'));
   window.addEventListener('offline', () => setStatus('offline'));

@@ -20,3 +20,9 @@ export const RETRY_DELAY_MS = 1000;
 export function isRetryable(code: string): boolean {
   return RETRYABLE_ERRORS.has(code);
 }
+
+/**
+ * After a server:resync every tab reads its conversation again: each waits a random part of this
+ * time first, so that the tabs of thousands of citizens do not all ask the recovering database at once.
+ */
+export const RESYNC_SPREAD_MS = 3000;
