@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import type { Socket } from 'socket.io-client';
 import { loadConfig } from '../../server/config.js';
 import type { Database } from '../../server/db/database.js';
 import { createLogger } from '../../server/logger.js';
 import { createStaffModule } from '../../server/staff/index.js';
 import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { testDatabase } from '../support/database.js';
+import { Citizen, type Shown } from '../support/citizen.js';
 import {
   addressesByInstance,
   clientFrom,
@@ -19,148 +19,8 @@ import {
 } from '../support/cluster.helpers.test.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
-const RETRYABLE = new Set(['timeout', 'unavailable', 'no_conversation']);
-
 /** The same question always carries the same clientId (what makes a resend harmless). */
 const clientIdOf = (text: string) => `f-${Buffer.from(text).toString('hex').slice(0, 60)}`;
-
-interface Shown {
-  id: number;
-  sender: string;
-  kind: string;
-  text: string;
-}
-
-/**
- * A citizen's client that behaves like the widget: it keeps unsent questions in an outbox and
- * sends each with its clientId until acknowledged, resumes with lastSeenId after a reconnect, and
- * shows each message once by id. Through nginx it reconnects to the same address (nginx picks a
- * live instance); without nginx it moves to the next instance's URL.
- */
-class Citizen {
-  socket!: Socket;
-  token = '';
-  lastSeenId = 0;
-  readonly shown = new Map<number, Shown>();
-  readonly outbox: { clientId: string; text: string }[] = [];
-  readonly acks: string[] = [];
-  readonly events: string[] = [];
-  readonly disconnectReasons: string[] = [];
-  private bound = false;
-  private flushing = false;
-  private urlIndex = 0;
-  private stopped = false;
-
-  constructor(
-    private readonly urls: string[],
-    private readonly localAddress: string,
-    private readonly viaNginx: boolean,
-  ) {}
-
-  async open(): Promise<void> {
-    this.attach(clientFrom(this.urls[this.urlIndex]!, '/chat', this.localAddress, { reconnection: this.viaNginx }));
-    await connected(this.socket);
-    const started = await this.socket.timeout(5000).emitWithAck('conversation:start', {});
-    this.token = started.data.token;
-    this.bound = true;
-  }
-
-  private attach(socket: Socket) {
-    this.socket = socket;
-    socket.on('message:created', (m: Shown) => this.show(m));
-    socket.on('server:draining', () => this.events.push('server:draining'));
-    socket.on('connect', () => {
-      this.events.push('connect');
-      if (this.token) void this.resume();
-    });
-    socket.on('disconnect', (reason) => {
-      this.bound = false;
-      this.disconnectReasons.push(reason);
-      if (!this.viaNginx && !this.stopped) void this.moveOn();
-    });
-  }
-
-  /** Without nginx: try the next instance until one answers. */
-  private async moveOn() {
-    while (!this.stopped) {
-      this.socket.removeAllListeners();
-      this.socket.close();
-      this.urlIndex = (this.urlIndex + 1) % this.urls.length;
-      const next = clientFrom(this.urls[this.urlIndex]!, '/chat', this.localAddress, { reconnection: false });
-      const ok = await connected(next).then(
-        () => true,
-        () => false,
-      );
-      if (ok) {
-        this.attach(next);
-        this.events.push('connect');
-        await this.resume();
-        return;
-      }
-      next.close();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  private show(m: Shown) {
-    if (!this.shown.has(m.id)) this.shown.set(m.id, m);
-    this.lastSeenId = Math.max(this.lastSeenId, m.id);
-  }
-
-  private async resume() {
-    const res = await this.socket.timeout(5000).emitWithAck('conversation:resume', { token: this.token, lastSeenId: this.lastSeenId }).catch(() => null);
-    if (!res?.data) return;
-    for (const m of res.data.messages) this.show(m);
-    this.bound = true;
-    void this.flush();
-  }
-
-  send(text: string) {
-    this.outbox.push({ clientId: clientIdOf(text), text });
-    void this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    let retry = false;
-    try {
-      while (this.outbox.length && this.socket.connected && this.bound) {
-        const next = this.outbox[0]!;
-        const socket = this.socket;
-        const res = await socket
-          .timeout(3000)
-          .emitWithAck('message:send', next)
-          .catch(() => ({ error: { code: 'timeout' } }));
-        this.acks.push(res.error ? res.error.code : 'ok');
-        if (res.data) {
-          this.outbox.shift();
-          this.show(res.data.message);
-          continue;
-        }
-        if (RETRYABLE.has(res.error.code)) {
-          // Kept. A reconnect that happened while this ack was pending found the flush busy: try again.
-          retry = true;
-          return;
-        }
-        throw new Error(`message refused: ${JSON.stringify(res.error)}`);
-      }
-    } finally {
-      this.flushing = false;
-      if (retry) setTimeout(() => void this.flush(), 100);
-    }
-  }
-
-  texts(sender: string): string[] {
-    return [...this.shown.values()].filter((m) => m.sender === sender).map((m) => m.text);
-  }
-
-  close() {
-    this.stopped = true;
-    this.socket?.removeAllListeners();
-    this.socket?.close();
-  }
-}
 
 async function until(predicate: () => boolean | Promise<boolean>, ms: number, what: string) {
   const deadline = Date.now() + ms;
@@ -251,7 +111,7 @@ describe(`faults: an instance killed or stopped mid-conversation${DATABASE_URL ?
   }
 
   it('when the citizen\'s instance is killed (kill -9) mid-conversation, the citizen resumes on the other and no message is lost or doubled', async () => {
-    const citizen = new Citizen(citizenUrls(), citizenAddress, Boolean(nginx));
+    const citizen = new Citizen({ urls: citizenUrls(), localAddress: citizenAddress, viaNginx: Boolean(nginx) });
     const { consultant, escalationId, fromCitizen } = await conversationWithConsultant(citizen);
     const served = nginx ? 'through nginx' : 'directly';
 
@@ -296,7 +156,7 @@ describe(`faults: an instance killed or stopped mid-conversation${DATABASE_URL ?
     if (nginx) {
       await until(async () => String((await getJson(`${nginx!.url}/healthz`, citizenAddress)).instance).startsWith('fault-a-'), 20_000, 'nginx to use the restarted instance');
     }
-    const citizen = new Citizen(citizenUrls(), citizenAddress, Boolean(nginx));
+    const citizen = new Citizen({ urls: citizenUrls(), localAddress: citizenAddress, viaNginx: Boolean(nginx) });
     const { escalationId, fromCitizen } = await conversationWithConsultant(citizen);
 
     const N = 12;
@@ -325,7 +185,7 @@ describe(`faults: an instance killed or stopped mid-conversation${DATABASE_URL ?
 
     // Whatever was refused goes out again once the citizen is on B.
     texts.forEach((text, i) => {
-      if (answered[i] !== 'ok') citizen.send(text);
+      if (answered[i] !== 'ok') citizen.send(text, clientIdOf(text));
     });
     await until(() => citizen.outbox.length === 0 && citizen.events.filter((e) => e === 'connect').length >= 2, 30_000, 'the citizen to reconnect and resend');
     await until(() => texts.every((t) => fromCitizen.includes(t)), 10_000, 'the consultant to receive every question');
@@ -347,7 +207,7 @@ describe(`faults: an instance killed or stopped mid-conversation${DATABASE_URL ?
         await until(async () => String((await getJson(`${nginx!.url}/healthz`, address!)).instance).startsWith(name!), 20_000, 'nginx to use the restarted instances');
       }
     }
-    const citizen = new Citizen(citizenUrls(), citizenAddress, Boolean(nginx));
+    const citizen = new Citizen({ urls: citizenUrls(), localAddress: citizenAddress, viaNginx: Boolean(nginx) });
     const { escalationId } = await conversationWithConsultant(citizen);
     const returned: string[] = [];
     citizen.socket.on('message:created', (m: { payload?: { notice?: string } }) => {
