@@ -26,12 +26,12 @@ export interface DecisionThresholds {
 
 /** Defaults calibrated with `npx tsx bench/match.bench.ts` (see docs/matching.md). */
 export const DEFAULT_THRESHOLDS: DecisionThresholds = {
-  answer: 0.45,
-  margin: 0.2,
-  clarify: 0.45,
+  answer: 0.5,
+  margin: 0.25,
+  clarify: 0.5,
   clarifyBand: 0.2,
   maxChoices: 4,
-  sameFieldClarify: 0.4,
+  sameFieldClarify: 0.45,
 };
 
 export type Decision =
