@@ -112,7 +112,8 @@ function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: b
       const s = v.syl[i]!;
       if (s === BREAK) continue;
       const f = v.fold[i]!;
-      if (withCanonical) set.add(s);
+      // An unaccented canonical syllable equals its folded form: only accented ones are searched as typed.
+      if (withCanonical && s !== f) set.add(s);
       set.add('~' + f);
       const next = v.fold[i + 1];
       if (withBigrams && next !== undefined && next !== BREAK) set.add('~' + f + '_' + next);

@@ -88,8 +88,16 @@ const FOLD_TABLE = (() => {
   return table;
 })();
 
+const foldCache = new Map<string, string>();
+/** Syllables and short phrases are folded once and remembered: indexing folds each many times. */
+const FOLD_CACHE_MAX_LENGTH = 24;
+
 /** Without any diacritic: "đất" → "dat", "Hòa" → "Hoa" (case is kept; input in NFC). */
 export function fold(text: string): string {
+  return text.length <= FOLD_CACHE_MAX_LENGTH ? remember(foldCache, text, foldUncached) : foldUncached(text);
+}
+
+function foldUncached(text: string): string {
   let out = '';
   let changed = false;
   for (const ch of text) {
