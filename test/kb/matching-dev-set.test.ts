@@ -8,10 +8,10 @@ import { PROJECT_ROOT } from '../../server/paths.js';
 /**
  * Regression floor on the development set (test/fixtures/match-dev.jsonl, written blind to the
  * matcher): the figures may only go down by a little before this fails. Floors sit just under
- * the figures of 2026-11-28 (top-1 84.6 / 90.1 / 92.6, answer precision 98.5, declined 91.3);
- * `npm run bench:match` prints the full report.
+ * the figures of 2026-11-28 after the everyday-language alternates (top-1 91.5 / 92.5 / 97.1, answer
+ * precision 98.8, declined 91.3); `npm run bench:match` prints the full report.
  */
-const FLOORS = { paraphrase: 0.82, no_diacritics: 0.87, abbrev_typo: 0.9, answerPrecision: 0.97, outOfScopeDeclined: 0.88 };
+const FLOORS = { paraphrase: 0.9, no_diacritics: 0.9, abbrev_typo: 0.95, answerPrecision: 0.97, outOfScopeDeclined: 0.9 };
 
 describe('matching quality on the development set', function () {
   this.timeout(60_000);
