@@ -2,13 +2,14 @@
  * A citizen's client for the fault tests that behaves like the widget (widget/src/main.ts): it
  * keeps unsent questions in an outbox and sends them one by one, each with its clientId until
  * acknowledged; after an error it sends again only when the widget would (widget/src/retry.ts,
- * imported, so the rule cannot drift); it resumes with lastSeenId after a reconnect and shows each
- * message once by id, from acks and from broadcasts alike.
+ * imported, so the rule cannot drift); after a reconnect it resumes from where the widget does
+ * (widget/src/resume.ts); it shows each message once by id, from acks and broadcasts alike.
  *
  * One difference on purpose: it waits 3 s for an ack (the widget 15 s), so that tests stay short.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
+import { createResumePoint } from '../../widget/src/resume.js';
 import { isRetryable, RESYNC_SPREAD_MS, RETRY_DELAY_MS } from '../../widget/src/retry.js';
 import { clientFrom, connected } from './cluster.helpers.test.js';
 
@@ -40,7 +41,7 @@ export class Citizen {
   socket!: Socket;
   token = '';
   conversationId = '';
-  lastSeenId = 0;
+  private readonly resumePoint = createResumePoint();
   readonly shown = new Map<number, Shown>();
   /** Ids of the messages that arrived as live broadcasts (message:created). */
   readonly live = new Set<number>();
@@ -133,7 +134,7 @@ export class Citizen {
 
   private show(m: Shown) {
     if (!this.shown.has(m.id)) this.shown.set(m.id, m);
-    this.lastSeenId = Math.max(this.lastSeenId, m.id);
+    this.resumePoint.seen(m.id);
   }
 
   private async emit(event: string, payload: unknown): Promise<Ack> {
@@ -154,7 +155,7 @@ export class Citizen {
   /** Binds this connection to the conversation (the widget's ensureConversation): null when bound, else the error code. */
   private async resume(): Promise<string | null> {
     if (this.bound) return null;
-    const res = await this.emit('conversation:resume', { token: this.token, lastSeenId: this.lastSeenId });
+    const res = await this.emit('conversation:resume', { token: this.token, lastSeenId: this.resumePoint.from() });
     if (!res.data) return res.error!.code;
     for (const m of res.data.messages) this.show(m);
     this.bound = true;

@@ -3,6 +3,7 @@ import { accessibleAccent } from './color.js';
 import { el } from './dom.js';
 import { contactForm } from './consultant.view.js';
 import { renderMessage, renderPending } from './messages.view.js';
+import { createResumePoint } from './resume.js';
 import { isRetryable, RESYNC_SPREAD_MS, RETRY_DELAY_MS } from './retry.js';
 import { buildPanel } from './panel.view.js';
 import { deleteConfirmation } from './privacy.view.js';
@@ -46,7 +47,7 @@ function boot() {
   const messages = new Map<number, MessageDto>();
   const picked = new Map<number, string>();
   const rated = new Set<number>();
-  let lastSeenId = 0;
+  const resumePoint = createResumePoint();
   let bound = false;
   let starting: Promise<boolean> | null = null;
   /** Why the last ensureConversation() failed (an error code), so the outbox knows whether to try again. */
@@ -94,7 +95,7 @@ function boot() {
     }
     rendered.set(m.id, node);
     if (m.replyTo && m.kind === 'choice') rerender(m.replyTo);
-    lastSeenId = Math.max(lastSeenId, m.id);
+    resumePoint.seen(m.id);
     scrollDown();
   };
 
@@ -122,7 +123,7 @@ function boot() {
     starting = (async () => {
       bindError = null;
       if (saved.token) {
-        const res = await emit<{ messages: MessageDto[]; status: string }>('conversation:resume', { token: saved.token, lastSeenId });
+        const res = await emit<{ messages: MessageDto[]; status: string }>('conversation:resume', { token: saved.token, lastSeenId: resumePoint.from() });
         if ('data' in res) {
           res.data.messages.forEach(show);
           if (res.data.status === 'waiting') showQueue(null, null, true);
@@ -255,7 +256,7 @@ function boot() {
       messages.clear();
       picked.clear();
       rated.clear();
-      lastSeenId = 0;
+      resumePoint.reset();
       ui.log.replaceChildren();
       welcome();
       ui.input.focus();
