@@ -1,6 +1,6 @@
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
-import type { Server as SocketServer } from 'socket.io';
+import type { Namespace, Server as SocketServer } from 'socket.io';
 import type { Presence } from '../consultation/presence.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
@@ -155,8 +155,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       lostSince = Date.now();
       log.warn({ problem: down }, 'cross-instance messaging lost: events of other instances are missed until it returns');
     } else if (!down && lostSince !== null) {
-      const clients = namespaceNames(io).reduce((n, name) => n + io.of(name).sockets.size, 0);
-      for (const name of namespaceNames(io)) io.of(name).local.emit(RESYNC_EVENT, {});
+      const clients = namespaces(io).reduce((n, nsp) => n + nsp.sockets.size, 0);
+      for (const nsp of namespaces(io)) nsp.local.emit(RESYNC_EVENT, {});
       log.info({ downMs: Date.now() - lostSince, clients }, 'cross-instance messaging restored: clients told to catch up');
       lostSince = null;
     }
@@ -175,20 +175,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       clearInterval(resync);
       await sync!.stop();
       await listener.close();
-      await Promise.allSettled([...namespaces(io)].map((nsp) => nsp.adapter.close()));
+      await Promise.allSettled(namespaces(io).map((nsp) => nsp.adapter.close()));
       await adapterConnections.close();
       await pool.end().catch(() => undefined);
     },
   };
 }
 
-function namespaces(io: SocketServer) {
-  // socket.io keeps its namespaces in a private map; `_nsps` is stable across 4.x.
-  return (io as unknown as { _nsps: Map<string, { adapter: { close(): Promise<void> | void } }> })._nsps.values();
-}
-
-function namespaceNames(io: SocketServer): string[] {
-  return [...(io as unknown as { _nsps: Map<string, unknown> })._nsps.keys()];
+/** Every namespace in use (socket.io keeps them in a private map; `_nsps` is stable across 4.x). */
+function namespaces(io: SocketServer): Namespace[] {
+  return [...(io as unknown as { _nsps: Map<string, Namespace> })._nsps.values()];
 }
 
 /**

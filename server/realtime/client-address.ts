@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+import { isLoopback } from '../security/security.metrics.js';
 
 /**
  * The client address behind a connection: the first X-Forwarded-For hop when the peer is the
@@ -9,7 +8,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  */
 export function clientAddressOf(peer: string | undefined, forwarded: string | string[] | undefined): string {
   const direct = peer ?? 'unknown';
-  if (LOOPBACK.has(direct) && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
+  if (isLoopback(direct) && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
   return direct;
 }
 
