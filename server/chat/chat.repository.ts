@@ -44,27 +44,42 @@ export interface AppendOptions {
   clarifyPick?: { messageId: number; situationCode: string; answerIndex: number };
 }
 
-/** The one SQL statement behind appendMessages, on the data source or inside a transaction. */
+/**
+ * The one SQL statement behind appendMessages, on the data source or inside a transaction. With
+ * `citizenLimit`, nothing is written (and no row returned) when the conversation already holds that
+ * many citizen messages of the last minute (messages_citizen_recent_idx reads at most that many).
+ */
 async function insertBatch(
   runner: Pick<EntityManager, 'query'>,
   conversationId: string,
   messages: NewMessage[],
   options: AppendOptions,
+  citizenLimit?: number,
 ): Promise<ChatMessage[]> {
   const params: unknown[] = [conversationId];
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
-  const ctes = messages.map((m, i) => {
+  const ctes: string[] = [];
+  /** The condition every write of the statement carries: under the limit (or none). */
+  let underLimit = 'true';
+  if (citizenLimit !== undefined) {
+    const limit = p(citizenLimit);
+    ctes.push(`recent AS (SELECT count(*) AS n FROM (SELECT 1 FROM messages
+      WHERE conversation_id = $1::uuid AND sender = 'citizen' AND created_at > now() - interval '1 minute'
+      ORDER BY created_at DESC LIMIT ${limit}::int) AS r)`);
+    underLimit = `(SELECT n FROM recent) < ${limit}::int`;
+  }
+  messages.forEach((m, i) => {
     const replyTo =
       m.replyTo != null && m.replyTo < 0 ? `(SELECT id FROM m${-m.replyTo - 1})` : m.replyTo != null ? `${p(m.replyTo)}::bigint` : 'NULL::bigint';
-    return `m${i} AS (INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
+    ctes.push(`m${i} AS (INSERT INTO messages (conversation_id, client_id, sender, kind, body, payload, reply_to)
       SELECT $1::uuid, ${p(m.clientId ?? null)}::text, ${p(m.sender)}::text, ${p(m.kind)}::text, ${p(m.body)}::text,
-             ${p(JSON.stringify(m.payload ?? {}))}::jsonb, ${replyTo}
-      RETURNING ${MESSAGE_COLUMNS})`;
+             ${p(JSON.stringify(m.payload ?? {}))}::jsonb, ${replyTo} WHERE ${underLimit}
+      RETURNING ${MESSAGE_COLUMNS})`);
   });
-  ctes.push(`touched AS (UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1::uuid RETURNING id)`);
+  ctes.push(`touched AS (UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = $1::uuid AND ${underLimit} RETURNING id)`);
   const pick = options.clarifyPick;
   if (pick) {
     ctes.push(`pick AS (INSERT INTO clarify_picks (message_id, conversation_id, situation_code, answer_message_id)
@@ -171,16 +186,18 @@ export function createChatRepository(dataSource: DataSource) {
         // does not block a consultant's insert (the foreign key check takes FOR KEY SHARE).
         const locked: unknown[] = await manager.query(`SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, [conversationId]);
         if (locked.length === 0) throw new Error(`conversation ${conversationId} vanished`);
-        // messages_citizen_recent_idx: at most `perMinute` index entries, newest first.
+        // Counted and written in one statement (one round trip on the hot path).
+        const stored = await insertBatch(manager, conversationId, messages, options, perMinute);
+        if (stored.length > 0) return { stored };
+        // Over the limit (rare): a place frees up when the oldest of the last `perMinute` messages turns a minute old.
         const recent: { age: number }[] = await manager.query(
           `SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age FROM messages
            WHERE conversation_id = $1 AND sender = 'citizen' AND created_at > now() - interval '1 minute'
            ORDER BY created_at DESC LIMIT $2`,
           [conversationId, perMinute],
         );
-        // A place frees up when the oldest of the last `perMinute` messages turns a minute old.
-        if (recent.length >= perMinute) return { retryAfter: Math.max(1, Math.ceil(60 - Number(recent[perMinute - 1]!.age))) };
-        return { stored: await insertBatch(manager, conversationId, messages, options) };
+        const oldest = recent[perMinute - 1] ?? recent[recent.length - 1];
+        return { retryAfter: Math.max(1, Math.ceil(60 - Number(oldest?.age ?? 59))) };
       });
     },
 
