@@ -47,15 +47,23 @@ export interface SituationRecord {
 export const COLUMNS = ['code', 'field', 'question', 'alternates', 'answer', 'legal_basis', 'tags', 'status', 'reviewed_at'] as const;
 export const REQUIRED_COLUMNS = ['code', 'field', 'question', 'answer'] as const;
 
+/**
+ * A lone UTF-16 surrogate ("\\ud800" in JSON) is not text: PostgreSQL refuses it inside JSON and
+ * turns it into U+FFFD inside text, so it is reported as a row error rather than stored.
+ */
+const isWellFormed = (value: string): boolean => !/\p{Cs}/u.test(value);
+const MALFORMED = 'chứa ký tự hỏng (không phải Unicode hợp lệ)';
+
 const required = (max: number) =>
   z
     .string({ error: (issue) => (issue.input === undefined || issue.input === null ? 'thiếu giá trị bắt buộc' : 'phải là một chuỗi văn bản') })
     .trim()
     .min(1, 'thiếu giá trị bắt buộc')
-    .max(max, `dài quá ${max.toLocaleString('vi-VN')} ký tự`);
+    .max(max, `dài quá ${max.toLocaleString('vi-VN')} ký tự`)
+    .refine(isWellFormed, MALFORMED);
 
 const optionalText = (max: number) =>
-  z.string({ error: 'phải là một chuỗi văn bản' }).trim().max(max, `dài quá ${max} ký tự`).optional();
+  z.string({ error: 'phải là một chuỗi văn bản' }).trim().max(max, `dài quá ${max} ký tự`).refine(isWellFormed, MALFORMED).optional();
 
 export const citationSchema = z
   .object({

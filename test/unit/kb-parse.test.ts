@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { formatFromName, parseKbFile, parseLegalBasisText } from '../../server/knowledge/kb.parse.js';
+import { validateRows } from '../../server/knowledge/kb.validate.js';
 import { documentKey, foldName, slugify } from '../../server/knowledge/text.js';
 
 describe('knowledge-base file reading', () => {
@@ -29,6 +30,23 @@ describe('knowledge-base file reading', () => {
   it('a JSON line that is not an object is an error on that line', async () => {
     const parsed = await parseKbFile(Buffer.from('[1,2]\n"text"\n'), 'jsonl');
     expect(parsed.errors.map((e) => e.line)).to.deep.equal([1, 2]);
+  });
+  it('a lone UTF-16 surrogate (which PostgreSQL refuses in JSON) is an error on its row and column, not a failed import', async () => {
+    const file = [
+      '{"code":"A-1","field":"\\ud800","question":"Hỏi","answer":"Đáp"}',
+      '{"code":"A-2","field":"dat-dai","question":"Hỏi \\udfff","answer":"Đáp","legal_basis":[{"document":"x\\ud83d"}]}',
+      '{"code":"A-3","field":"dat-dai","question":"Hỏi 😀","answer":"Đáp"}',
+    ].join('\n');
+    const parsed = await parseKbFile(Buffer.from(file), 'jsonl');
+    expect(parsed.errors).to.deep.equal([]);
+    const result = validateRows(parsed.rows, [{ id: 1, slug: 'dat-dai', name: 'Đất đai' }], { createFields: true });
+    expect(result.errors.map((e) => [e.line, e.field, e.message])).to.deep.equal([
+      [1, 'field', 'chứa ký tự hỏng (không phải Unicode hợp lệ)'],
+      [2, 'question', 'chứa ký tự hỏng (không phải Unicode hợp lệ)'],
+      [2, 'legal_basis.0.document', 'chứa ký tự hỏng (không phải Unicode hợp lệ)'],
+    ]);
+    expect(result.rows.map((r) => r.record.code)).to.deep.equal(['A-3']);
+    expect(result.newFields).to.deep.equal([]);
   });
 });
 
