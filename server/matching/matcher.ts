@@ -17,11 +17,11 @@ export interface MatcherOptions {
   thresholds?: Partial<DecisionThresholds>;
   /** Confidence formula tuning; missing ones take {@link DEFAULT_SCORING}. Rarely needed. */
   scoring?: Partial<ScoringOptions>;
-  /** How many search hits are rescored (default 10): more is slower and was not better (15 measured the same). */
+  /** How many search hits are rescored (default 7): more is slower and was not better (7, 10 and 15 measured the same). */
   rescored?: number;
   /**
-   * Characters of each answer that are searched and count (a little) in the scoring; default 300.
-   * Answers are long: indexing all of them costs memory and time for little gain (docs/matching.md).
+   * Characters of each answer that count (a little) in the scoring; default 300. Answers are not
+   * searched: indexing them cost build time and query time and ranked no better (docs/matching.md).
    */
   answerChars?: number;
 }
@@ -63,6 +63,9 @@ interface IndexedSituation {
   texts: TextView[];
   tags: TextView;
   answerHead: TextView;
+  /** Scratch of {@link Matcher.match}'s search: the summed score and the number of terms that hit. */
+  total: number;
+  hits: number;
 }
 
 interface Ranked {
@@ -78,7 +81,6 @@ interface IndexDocument {
   id: string;
   q: string;
   t: string;
-  a: string;
 }
 
 /** Longest question handled; the HTTP layer enforces its own, smaller limit. */
@@ -92,7 +94,7 @@ const POSTING_BUDGET = 1500;
 const MIN_SEARCH_TERMS = 4;
 const MAX_SEARCH_TERMS = 40;
 /** Equal boosts measured best: the question's weight in the ranking comes from the coverage score. */
-const FIELD_BOOST = { q: 1, t: 1, a: 1 };
+const FIELD_BOOST = { q: 1, t: 1 };
 
 function cutAnswer(answer: string, chars: number): string {
   if (answer.length <= chars) return answer;
@@ -105,7 +107,7 @@ function cutAnswer(answer: string, chars: number): string {
  * bigrams ("~mua_ban"). Canonical bigrams would double the index for little: the scoring looks
  * at the exact spelling anyway.
  */
-function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: boolean): string {
+function keys(views: readonly TextView[]): string {
   const set = new Set<string>();
   for (const v of views) {
     for (let i = 0; i < v.syl.length; i++) {
@@ -113,10 +115,10 @@ function keys(views: readonly TextView[], withBigrams: boolean, withCanonical: b
       if (s === BREAK) continue;
       const f = v.fold[i]!;
       // An unaccented canonical syllable equals its folded form: only accented ones are searched as typed.
-      if (withCanonical && s !== f) set.add(s);
+      if (s !== f) set.add(s);
       set.add('~' + f);
       const next = v.fold[i + 1];
-      if (withBigrams && next !== undefined && next !== BREAK) set.add('~' + f + '_' + next);
+      if (next !== undefined && next !== BREAK) set.add('~' + f + '_' + next);
     }
   }
   return [...set].join(' ');
@@ -134,7 +136,7 @@ function joinWithBreaks(parts: readonly string[][]): string[] {
 
 function newIndex(): MiniSearch<IndexDocument> {
   return new MiniSearch<IndexDocument>({
-    fields: ['q', 't', 'a'],
+    fields: ['q', 't'],
     tokenize: (text) => (text ? text.split(' ') : []),
     processTerm: (term) => term,
     searchOptions: { tokenize: (text) => text.split(' '), processTerm: (term) => term },
@@ -146,7 +148,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
   let dictionary: CompiledDictionary = compileDictionary(parseDictionary(options.dictionary));
   const thresholds: DecisionThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
-  const rescored = options.rescored ?? 10;
+  const rescored = options.rescored ?? 7;
   const answerChars = options.answerChars ?? 300;
   let index = newIndex();
   let vocabulary = new Vocabulary();
@@ -166,14 +168,15 @@ export function createMatcher(options: MatcherOptions): Matcher {
       tags: textView(joinWithBreaks(situation.tags.map(analyseDocumentText))),
       // Answers are prose, not questions: no boilerplate to strip.
       answerHead: textView(tokenize(cutAnswer(situation.answer, answerChars))),
+      total: 0,
+      hits: 0,
     };
     situations.set(indexed.code, indexed);
     vocabulary.add(contribution(indexed));
     index.add({
       id: indexed.code,
-      q: keys(indexed.texts, true, true),
-      t: keys([indexed.tags], true, true),
-      a: keys([indexed.answerHead], false, false),
+      q: keys(indexed.texts),
+      t: keys([indexed.tags]),
     });
   }
 
@@ -209,8 +212,11 @@ export function createMatcher(options: MatcherOptions): Matcher {
         if (alt.syl.length === 1) {
           const s = alt.syl[0]!;
           const accented = hasDiacritics(s);
+          // Typed with diacritics, a syllable is searched as typed: its folded form would also
+          // search every word spelled alike ("bán" must not find "bạn"). The scoring still gives
+          // folded matches their due, and folded pairs below keep a wrong tone findable.
           if (accented) put(s, w);
-          put('~' + alt.fold[0]!, accented ? w * alt.foldFactor : w);
+          else put('~' + alt.fold[0]!, w);
         } else {
           for (let k = 0; k + 1 < alt.syl.length; k++) {
             put('~' + alt.fold[k]! + '_' + alt.fold[k + 1]!, w);
@@ -245,22 +251,45 @@ export function createMatcher(options: MatcherOptions): Matcher {
     return { code: s.code, question: s.question, fieldSlug: s.fieldSlug, fieldName: s.fieldName, score: Math.round(score * 1000) / 1000 };
   }
 
+  /**
+   * MiniSearch's OR search over these terms, one term at a time: the same scores (an OR search
+   * sums the terms' BM25 scores, then multiplies by how many terms matched), but each term's hits
+   * are dropped before the next term is searched. One search over all the terms keeps a result
+   * object per hit, with a growing record of which term matched which field, alive until the end:
+   * about a megabyte per question at 1,500 situations, which made every young-generation garbage
+   * collection slow and put it in the p99 latency (docs/matching.md, Speed).
+   */
+  function search(boosts: Map<string, number>, field: string | undefined): Array<{ situation: IndexedSituation; score: number }> {
+    const touched: IndexedSituation[] = [];
+    for (const [term, boost] of boosts) {
+      for (const hit of index.search(term, { boost: FIELD_BOOST, boostTerm: () => boost })) {
+        const situation = situations.get(hit.id as string);
+        if (!situation || (field !== undefined && situation.fieldSlug !== field)) continue;
+        if (situation.hits === 0) {
+          situation.total = 0;
+          touched.push(situation);
+        }
+        situation.total += hit.score;
+        situation.hits++;
+      }
+    }
+    const hits = touched.map((situation) => {
+      const score = situation.total * situation.hits;
+      situation.hits = 0;
+      return { situation, score };
+    });
+    return hits.filter((h) => Number.isFinite(h.score)).sort((a, b) => b.score - a.score);
+  }
+
   function rank(plan: QueryPlan, field: string | undefined): Ranked[] {
     const boosts = searchTerms(plan);
     if (boosts.size === 0) return [];
-    const hits = index
-      .search([...boosts.keys()].join(' '), {
-        boost: FIELD_BOOST,
-        boostTerm: (term) => boosts.get(term) ?? 0,
-        filter: field === undefined ? undefined : (r) => situations.get(r.id)?.fieldSlug === field,
-      })
-      .filter((hit) => Number.isFinite(hit.score));
+    const hits = search(boosts, field);
     const ranked: Ranked[] = [];
     const top = hits[0]?.score ?? 1;
     const prepared = new PreparedQuery(plan, vocabulary);
     for (const hit of hits.slice(0, rescored)) {
-      const situation = situations.get(hit.id as string);
-      if (!situation) continue;
+      const situation = hit.situation;
       const parts = scoreSituation(prepared, situation, scoring);
       const search = hit.score / top;
       const score = parts.confidence * Math.pow(search, scoring.searchAgreement);

@@ -153,14 +153,21 @@ export class PreparedQuery {
 interface TextMatch {
   /** Best 0..1 per slot. */
   best: Float64Array;
-  /** Occurrences per slot (dictionary-term parts included, at their reduced score). */
-  found: Occurrence[][];
+  /**
+   * Occurrences per slot (dictionary-term parts included, at their reduced score); a slot with
+   * none has no array. Null when the caller only wants `best`.
+   */
+  found: Array<Occurrence[] | undefined> | null;
 }
 
-function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMatch {
+/**
+ * Finds the query's alternatives in one text. This runs for every text of every rescored
+ * situation, so it allocates only what it returns: arrays of occurrences only for slots found.
+ */
+function matchText(q: PreparedQuery, view: TextView, partCredit: number, withOccurrences: boolean): TextMatch {
   const slots = q.plan.slots;
   const best = new Float64Array(slots.length);
-  const found: Occurrence[][] = slots.map(() => []);
+  const found: Array<Occurrence[] | undefined> | null = withOccurrences ? new Array(slots.length) : null;
   let partBest: Float64Array[] | null = null;
   const { syl, fold: folded } = view;
   for (let p = 0; p < folded.length; p++) {
@@ -180,27 +187,28 @@ function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMa
       const score = alt.factor * (exact ? 1 : alt.foldFactor);
       for (const { slot, part } of targets) {
         if (part < 0) {
-          found[slot]!.push({ start: p, end: p + alt.fold.length, score });
+          if (found) (found[slot] ??= []).push({ start: p, end: p + alt.fold.length, score });
           if (score > best[slot]!) best[slot] = score;
         } else {
           partBest ??= slots.map((s) => new Float64Array(s.parts?.length ?? 0));
-          found[slot]!.push({ start: p, end: p + 1, score: score * partCredit });
+          if (found) (found[slot] ??= []).push({ start: p, end: p + 1, score: score * partCredit });
           if (score > partBest[slot]![part]!) partBest[slot]![part] = score;
         }
       }
     }
   }
   if (partBest) {
-    slots.forEach((slot, i) => {
-      if (!slot.parts || best[i]! >= partCredit) return;
+    for (let i = 0; i < slots.length; i++) {
+      const parts = slots[i]!.parts;
+      if (!parts || best[i]! >= partCredit) continue;
       let total = 0;
       let matched = 0;
-      slot.parts.forEach((part, k) => {
-        total += part.weight;
-        matched += part.weight * partBest![i]![k]!;
-      });
+      for (let k = 0; k < parts.length; k++) {
+        total += parts[k]!.weight;
+        matched += parts[k]!.weight * partBest[i]![k]!;
+      }
       if (total > 0) best[i] = Math.max(best[i]!, (partCredit * matched) / total);
-    });
+    }
   }
   return { best, found };
 }
@@ -209,11 +217,11 @@ function matchText(q: PreparedQuery, view: TextView, partCredit: number): TextMa
  * How many matched words are negated on one side only: "biết địa chỉ" against "không biết địa
  * chỉ". Each flips the meaning while sharing every word.
  */
-function negationMismatches(q: PreparedQuery, view: TextView, found: readonly Occurrence[][]): number {
+function negationMismatches(q: PreparedQuery, view: TextView, found: ReadonlyArray<readonly Occurrence[] | undefined>): number {
   let flips = 0;
   for (let i = 0; i < found.length; i++) {
-    const occurrences = found[i]!;
-    if (occurrences.length === 0 || q.isNegation[i]) continue;
+    const occurrences = found[i];
+    if (!occurrences || q.isNegation[i]) continue;
     const textNegated = occurrences.some((o) => o.start > 0 && negatesNext(view.syl, o.start - 1));
     const textPlain = occurrences.some((o) => o.start === 0 || !negatesNext(view.syl, o.start - 1));
     if (q.negated[i] ? !textNegated : !textPlain) flips++;
@@ -224,36 +232,42 @@ function negationMismatches(q: PreparedQuery, view: TextView, found: readonly Oc
 /** Scores one situation against a prepared query. */
 export function scoreSituation(q: PreparedQuery, situation: ScorableSituation, options: ScoringOptions = DEFAULT_SCORING): ScoreParts {
   const slots = q.plan.slots;
-  const empty: ScoreParts = { confidence: 0, queryCoverage: 0, textCoverage: 0, text: 0 };
-  if (slots.length === 0 || q.totalWeight <= 0) return empty;
+  const n = slots.length;
+  let best: ScoreParts = { confidence: 0, queryCoverage: 0, textCoverage: 0, text: 0 };
+  if (n === 0 || q.totalWeight <= 0) return best;
   const partCredit = options.partCredit;
 
-  const tags = matchText(q, situation.tags, partCredit).best;
-  const answer = matchText(q, situation.answerHead, partCredit).best;
-  const extra = slots.map((_, i) => Math.max(options.tagCredit * tags[i]!, options.answerCredit * answer[i]!));
-  const matches = situation.texts.map((view) => matchText(q, view, partCredit));
-  const anywhere = slots.map((_, i) => matches.reduce((m, t) => Math.max(m, t.best[i]!), 0));
+  // What the tags, the answer and the other texts offer each slot when a text lacks it.
+  const tags = matchText(q, situation.tags, partCredit, false).best;
+  const answer = matchText(q, situation.answerHead, partCredit, false).best;
+  const matches = situation.texts.map((view) => matchText(q, view, partCredit, true));
+  const fallback = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let anywhere = 0;
+    for (const m of matches) if (m.best[i]! > anywhere) anywhere = m.best[i]!;
+    fallback[i] = Math.max(options.tagCredit * tags[i]!, options.answerCredit * answer[i]!, options.siblingCredit * anywhere);
+  }
 
-  let best = empty;
-  situation.texts.forEach((view, t) => {
-    const { best: inText, found } = matches[t]!;
+  for (let t = 0; t < situation.texts.length; t++) {
+    const view = situation.texts[t]!;
+    const { best: inText } = matches[t]!;
+    const found = matches[t]!.found!;
     let covered = 0;
-    for (let i = 0; i < slots.length; i++) {
-      covered += slots[i]!.weight * Math.max(inText[i]!, options.siblingCredit * anywhere[i]!, extra[i]!);
-    }
+    for (let i = 0; i < n; i++) covered += slots[i]!.weight * Math.max(inText[i]!, fallback[i]!);
     let pairWeight = 0;
     let pairFound = 0;
-    for (let i = 1; i < slots.length; i++) {
+    for (let i = 1; i < n; i++) {
       if (slots[i]!.breakBefore || inText[i - 1] === 0 || inText[i] === 0) continue;
       const w = Math.min(slots[i - 1]!.weight, slots[i]!.weight);
       pairWeight += w;
-      if (found[i - 1]!.some((a) => found[i]!.some((b) => b.start === a.end))) pairFound += w;
+      const after = found[i];
+      if (after && found[i - 1]?.some((a) => after.some((b) => b.start === a.end))) pairFound += w;
     }
     const order = pairWeight > 0 ? pairFound / pairWeight : 1;
     const queryCoverage = (covered / q.totalWeight) * (1 - options.orderShare + options.orderShare * order);
 
     const coveredAt = new Float64Array(view.syl.length);
-    for (const occ of found) for (const o of occ) for (let p = o.start; p < o.end; p++) if (o.score > coveredAt[p]!) coveredAt[p] = o.score;
+    for (const occ of found) if (occ) for (const o of occ) for (let p = o.start; p < o.end; p++) if (o.score > coveredAt[p]!) coveredAt[p] = o.score;
     let textWeight = 0;
     let textCovered = 0;
     for (let p = 0; p < view.syl.length; p++) {
@@ -270,6 +284,6 @@ export function scoreSituation(q: PreparedQuery, situation: ScorableSituation, o
       Math.pow(textCoverage, 1 - options.queryExponent) *
       Math.pow(1 - options.negationPenalty, Math.min(flips, 2));
     if (confidence > best.confidence) best = { confidence, queryCoverage, textCoverage, text: t };
-  });
+  }
   return best;
 }
