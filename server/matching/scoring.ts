@@ -56,7 +56,7 @@ export interface ScoringOptions {
   answerCredit: number;
   /**
    * Exponent of the search score (relative to the best hit) that tempers the confidence. The
-   * search weighs the whole situation, answer included; the coverage weighs the question. When
+   * search weighs all the texts and tags of the situation together; the coverage weighs one text. When
    * they disagree, the confidence drops, and the matcher asks rather than answers.
    */
   searchAgreement: number;
