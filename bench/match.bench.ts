@@ -8,6 +8,7 @@
  * without that file, an interim evaluation generated from the knowledge base (bench/match.kb.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import MiniSearch from 'minisearch';
@@ -174,6 +175,32 @@ function timeMatcher(matcher: Matcher, items: readonly EvalItem[]): number[] {
   });
 }
 
+/**
+ * What garbage collection adds to the timed questions: how many met a young-generation collection
+ * (a scavenge), its pauses, and the p99 of the questions that met none.
+ */
+async function gcShare(matcher: Matcher, items: readonly EvalItem[]): Promise<string> {
+  const pauses: Array<{ start: number; end: number }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) {
+      if (e.detail?.kind === 1) pauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  for (const item of items) matcher.match(item.q);
+  const spans = items.map((item) => {
+    const start = performance.now();
+    matcher.match(item.q);
+    return { start, end: performance.now() };
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  const met = spans.filter((q) => pauses.some((p) => p.start < q.end && p.end > q.start));
+  const clean = spans.filter((q) => !met.includes(q)).map((q) => q.end - q.start);
+  const pause = pauses.map((p) => p.end - p.start);
+  return `${met.length} of ${spans.length} questions met a young-generation collection (pause p50 ${percentile(pause, 50).toFixed(2)} ms); p99 of the others ${percentile(clean, 99).toFixed(2)} ms`;
+}
+
 function latency(label: string, times: readonly number[]): void {
   const ms = [...times];
   console.log(`${label}: p50 ${percentile(ms, 50).toFixed(2)} ms, p99 ${percentile(ms, 99).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms over ${ms.length} questions`);
@@ -224,10 +251,11 @@ function heapMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-function scale(items: readonly EvalItem[]): void {
+async function scale(items: readonly EvalItem[]): Promise<void> {
   console.log('\nScale (synthetic situations recombined from halves of real questions: adversarial near-duplicates; same questions asked)');
   console.log('situations  build ms  heap MB  index terms  p50 ms  p99 ms  top1(in-scope)');
   const questions = items.filter((i) => !i.holdout);
+  const gcLines: string[] = [];
   for (const size of sizes) {
     const situations = grow(kb, size);
     const before = heapMb();
@@ -247,7 +275,10 @@ function scale(items: readonly EvalItem[]): void {
     console.log(
       [String(size).padStart(10), buildMs.toFixed(0).padStart(9), heap.toFixed(0).padStart(8), String(matcher.stats().indexTerms).padStart(12), percentile(times, 50).toFixed(2).padStart(7), percentile(times, 99).toFixed(2).padStart(7), pct(right / inScope).padStart(15)].join(' '),
     );
+    gcLines.push(`${String(size).padStart(10)}: ${await gcShare(matcher, questions)}`);
   }
+  console.log('Garbage collection in the timing (a second timed pass, each size):');
+  for (const line of gcLines) console.log(line);
 }
 
 const kbByCode = new Map(kb.map((s) => [s.code, s]));
@@ -275,7 +306,7 @@ if (args.includes('--misses')) {
     console.log(`${o.decision.padEnd(8)} ${o.item.kind.padEnd(13)} expect ${o.item.expect.padEnd(11)} got ${(o.ranked[0] ?? '-').padEnd(11)} ${o.scores.slice(0, 3).map((s) => s.toFixed(2)).join('/')}  ${o.item.q}`);
   }
 }
-scale(evalItems);
+await scale(evalItems);
 console.log(`\nReproduce: npm run bench:match -- ${args.join(' ')}`.trimEnd());
 
 /**
