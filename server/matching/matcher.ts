@@ -165,8 +165,8 @@ export function createMatcher(options: MatcherOptions): Matcher {
   /**
    * Search keys are indexed by number ("~ly_hon" → "4711"). For every hit MiniSearch builds an
    * object keyed by the matched term; keyed by thousands of different words, V8 gives such objects
-   * hidden classes beyond its transition cache, and young-generation collections took 2.5–3 ms
-   * instead of about 1.5 (docs/matching.md, Speed). Ids are not reused until the next `build`; a
+   * hidden classes beyond its transition cache, and young-generation collections took 3.6–3.8 ms
+   * instead of 2 (docs/matching.md, Speed). Ids are not reused until the next `build`; a
    * key no situation uses any more keeps its id (a few bytes).
    */
   let termIds = new Map<string, string>();
