@@ -2,11 +2,12 @@ import { io, type Socket } from 'socket.io-client';
 import { accessibleAccent } from './color.js';
 import { el } from './dom.js';
 import { contactForm } from './consultant.view.js';
+import { consultantQueue } from './consultant-queue.js';
+import { wireErase } from './erase.js';
 import { renderMessage, renderPending } from './messages.view.js';
 import { createResumePoint } from './resume.js';
 import { isRetryable, RESYNC_SPREAD_MS, RETRY_DELAY_MS } from './retry.js';
 import { buildPanel } from './panel.view.js';
-import { deleteConfirmation } from './privacy.view.js';
 import { createStorage, newClientId } from './storage.js';
 import { adoptStyles, styles } from './styles.js';
 import type { AckResponse, MessageDto, ViewActions } from './types.js';
@@ -126,7 +127,7 @@ function boot() {
         const res = await emit<{ messages: MessageDto[]; status: string }>('conversation:resume', { token: saved.token, lastSeenId: resumePoint.from() });
         if ('data' in res) {
           res.data.messages.forEach(show);
-          if (res.data.status === 'waiting') showQueue(null, null, true);
+          if (res.data.status === 'waiting') queue.show(null, null, true);
           else if (res.data.status === 'with_consultant') ui.askHuman.hidden = true;
           bound = true;
           return true;
@@ -233,7 +234,7 @@ function boot() {
           const res = await emit<{ position: number | null; estimatedMinutes: number | null; offline: boolean; ticket: string }>('consultant:request', contact);
           if ('error' in res) return notice(res.error.message);
           form.remove();
-          showQueue(res.data.position, res.data.estimatedMinutes, res.data.offline, res.data.ticket);
+          queue.show(res.data.position, res.data.estimatedMinutes, res.data.offline, res.data.ticket);
         },
         () => form.remove(),
       );
@@ -294,84 +295,26 @@ function boot() {
   socket.on('message:created', (m: MessageDto) => {
     if (!rendered.has(m.id)) show(m);
   });
-  const showQueue = (position: number | null, minutes: number | null, offline: boolean, ticket?: string) => {
-    ui.queueBar.hidden = false;
-    ui.askHuman.hidden = true;
-    ui.queueText.textContent = offline
-      ? `Đã gửi câu hỏi cho chuyên viên${ticket ? ` · mã tra cứu ${ticket}` : ''}`
-      : `Đang chờ chuyên viên: vị trí ${position ?? '?'}, khoảng ${minutes ?? '?'} phút`;
-  };
-  const hideQueue = () => {
-    ui.queueBar.hidden = true;
-    ui.askHuman.hidden = false;
-  };
+  const queue = consultantQueue({ ui, socket, emit, notice });
   ui.askHuman.addEventListener('click', () => actions.requestConsultant());
 
-  // "Xóa cuộc trò chuyện": after a confirmation, the server erases the conversation (messages,
-  // contact details, ratings; an open request to a consultant is cancelled) and the widget starts afresh.
-  let deleting = false;
   const startAfresh = (text: string) => {
     actions.newConversation();
     failed.clear();
-    hideQueue();
+    queue.hide();
     ui.log.querySelector('.contact')?.remove();
     notice(text);
   };
-  const eraseConversation = async () => {
-    if (deleting) return;
-    deleting = true;
-    try {
-      if (saved.token || bound) {
-        if (!socket.connected) return notice('Chưa kết nối được máy chủ nên chưa xóa được. Vui lòng thử lại khi có mạng.');
-        if (await ensureConversation(false)) {
-          const res = await emit<{ deleted: boolean }>('conversation:delete', {});
-          if ('error' in res && res.error.code !== 'conversation_not_found' && res.error.code !== 'no_conversation') return notice(res.error.message);
-        } else if (saved.token) {
-          return notice('Chưa kết nối được máy chủ nên chưa xóa được. Vui lòng thử lại.');
-        }
-      }
-      startAfresh('Đã xóa cuộc trò chuyện. Bạn có thể đặt câu hỏi mới.');
-    } finally {
-      deleting = false;
-    }
-  };
-  ui.deleteButton.addEventListener('click', () => {
-    const open = ui.log.querySelector<HTMLElement>('.confirm');
-    if (open) return open.querySelector<HTMLButtonElement>('.choice')?.focus();
-    const box = deleteConfirmation(
-      () => {
-        box.remove();
-        void eraseConversation();
-      },
-      () => {
-        box.remove();
-        ui.deleteButton.focus();
-      },
-    );
-    ui.log.append(box);
-    scrollDown();
-    box.querySelector<HTMLButtonElement>('.choice')?.focus();
-  });
-  // Erased from another tab, or by an admin at the citizen's request.
-  socket.on('conversation:deleted', () => {
-    if (!deleting) startAfresh('Cuộc trò chuyện này đã được xóa. Bạn có thể đặt câu hỏi mới.');
-  });
-  ui.cancelRequest.addEventListener('click', async () => {
-    const res = await emit<{ cancelled: boolean }>('consultant:cancel', {});
-    if ('error' in res) notice(res.error.message);
-    else hideQueue();
-  });
-  socket.on('queue:position', (p: { position: number; estimatedMinutes: number }) => showQueue(p.position, p.estimatedMinutes, false));
-  socket.on('conversation:updated', (c: { status: string }) => {
-    if (c.status === 'with_consultant') {
-      ui.queueBar.hidden = true;
-      ui.askHuman.hidden = true;
-    } else if (c.status === 'open') hideQueue();
-  });
-  socket.on('typing', (info: { sender: string }) => {
-    if (info.sender !== 'consultant') return;
-    ui.typing.textContent = 'Chuyên viên đang nhập…';
-    setTimeout(() => (ui.typing.textContent = ''), 4000);
+  wireErase({
+    ui,
+    socket,
+    emit,
+    notice,
+    scrollDown,
+    hasConversation: () => Boolean(saved.token) || bound,
+    hasSavedToken: () => Boolean(saved.token),
+    bind: () => ensureConversation(false),
+    startAfresh,
   });
 
   const open = (focus = true) => {
