@@ -1,12 +1,11 @@
-import MiniSearch from 'minisearch';
 import { analyseDocumentText, analyseQuery, type QueryPlan } from './analysis.js';
 import { decide, DEFAULT_THRESHOLDS, type DecisionThresholds } from './decision.js';
 import { compileDictionary, parseDictionary, type CompiledDictionary, type Dictionary } from './dictionary.js';
 import type { MatchableSituation, MatchCandidate, MatcherStats, MatchOptions, MatchResult } from './matching.types.js';
 import { BREAK, tokenize } from './normalize.js';
 import { DEFAULT_SCORING, PreparedQuery, scoreSituation, textView, type ScoreParts, type ScoringOptions, type TextView } from './scoring.js';
+import { SearchIndex, searchTerms, type Searchable } from './search-index.js';
 import { detectSmallTalk, type SmallTalkKind } from './small-talk.js';
-import { hasDiacritics } from './syllable.js';
 import { contributionOf, Vocabulary } from './vocabulary.js';
 
 /** Options of {@link createMatcher}. */
@@ -55,17 +54,13 @@ export interface MatchExplanation {
   ranked: Array<MatchCandidate & { queryCoverage: number; textCoverage: number; search: number }>;
 }
 
-interface IndexedSituation {
+interface IndexedSituation extends Searchable {
   code: string;
   question: string;
-  fieldSlug: string;
   fieldName: string;
   texts: TextView[];
   tags: TextView;
   answerHead: TextView;
-  /** Scratch of {@link Matcher.match}'s search: the summed score and the number of terms that hit. */
-  total: number;
-  hits: number;
 }
 
 interface Ranked {
@@ -77,62 +72,12 @@ interface Ranked {
   score: number;
 }
 
-interface IndexDocument {
-  id: string;
-  q: string;
-  t: string;
-}
-
 /** Longest question handled; the HTTP layer enforces its own, smaller limit. */
 const MAX_QUESTION_CHARS = 2000;
-/**
- * The search reads at most about this many postings (situations hit by the chosen terms, rarest
- * terms first), so a query costs the same at 1,500 or 50,000 situations; at least
- * MIN_SEARCH_TERMS terms are searched whatever their frequency, and at most MAX_SEARCH_TERMS.
- */
-const POSTING_BUDGET = 1500;
-const MIN_SEARCH_TERMS = 4;
-const MAX_SEARCH_TERMS = 40;
-/**
- * Terms are searched rarest first. Once they have found this many situations (and at least
- * MIN_SEARCH_TERMS terms were searched), the commoner terms only add to the scores of situations
- * already found: a situation that shares none of the question's rarer words is not the answer,
- * and each hit MiniSearch reports costs an object. Measured: the same figures on every evaluation
- * set as with no pool (6 of 2,032 top candidates differ), median latency about a third lower.
- */
-const CANDIDATE_POOL = 150;
-/** Equal boosts measured best: the question's weight in the ranking comes from the coverage score. */
-const FIELD_BOOST = { q: 1, t: 1 };
-
 function cutAnswer(answer: string, chars: number): string {
   if (answer.length <= chars) return answer;
   const cut = answer.lastIndexOf(' ', chars);
   return answer.slice(0, cut > chars / 2 ? cut : chars);
-}
-
-/**
- * Search keys of texts: canonical syllables ("bán"), folded syllables ("~ban") and folded
- * bigrams ("~mua_ban"), each written as its id (see `termIds` in {@link createMatcher}).
- * Canonical bigrams would double the index for little: the scoring looks at the exact spelling
- * anyway.
- */
-function keys(views: readonly TextView[], idOf: (key: string) => string): string {
-  const set = new Set<string>();
-  for (const v of views) {
-    for (let i = 0; i < v.syl.length; i++) {
-      const s = v.syl[i]!;
-      if (s === BREAK) continue;
-      const f = v.fold[i]!;
-      // An unaccented canonical syllable equals its folded form: only accented ones are searched as typed.
-      if (s !== f) set.add(s);
-      set.add('~' + f);
-      const next = v.fold[i + 1];
-      if (next !== undefined && next !== BREAK) set.add('~' + f + '_' + next);
-    }
-  }
-  let out = '';
-  for (const key of set) out += (out ? ' ' : '') + idOf(key);
-  return out;
 }
 
 function joinWithBreaks(parts: readonly string[][]): string[] {
@@ -145,15 +90,6 @@ function joinWithBreaks(parts: readonly string[][]): string[] {
   return out;
 }
 
-function newIndex(): MiniSearch<IndexDocument> {
-  return new MiniSearch<IndexDocument>({
-    fields: ['q', 't'],
-    tokenize: (text) => (text ? text.split(' ') : []),
-    processTerm: (term) => term,
-    searchOptions: { tokenize: (text) => text.split(' '), processTerm: (term) => term },
-  });
-}
-
 /** Creates an empty matcher; feed it with `build()` then keep it current with `upsert`/`remove`. */
 export function createMatcher(options: MatcherOptions): Matcher {
   let dictionary: CompiledDictionary = compileDictionary(parseDictionary(options.dictionary));
@@ -161,23 +97,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
   const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
   const rescored = options.rescored ?? 7;
   const answerChars = options.answerChars ?? 300;
-  let index = newIndex();
-  /**
-   * Search keys are indexed by number ("~ly_hon" → "4711"). For every hit MiniSearch builds an
-   * object keyed by the matched term; keyed by thousands of different words, V8 gives such objects
-   * hidden classes beyond its transition cache, and young-generation collections took 3.6–3.8 ms
-   * instead of 2 (docs/matching.md, Speed). Ids are not reused until the next `build`; a
-   * key no situation uses any more keeps its id (a few bytes).
-   */
-  let termIds = new Map<string, string>();
-  const idOf = (key: string): string => {
-    let id = termIds.get(key);
-    if (id === undefined) {
-      id = String(termIds.size);
-      termIds.set(key, id);
-    }
-    return id;
-  };
+  let index = new SearchIndex();
   let vocabulary = new Vocabulary();
   const situations = new Map<string, IndexedSituation>();
 
@@ -200,11 +120,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
     };
     situations.set(indexed.code, indexed);
     vocabulary.add(contribution(indexed));
-    index.add({
-      id: indexed.code,
-      q: keys(indexed.texts, idOf),
-      t: keys([indexed.tags], idOf),
-    });
+    index.add(indexed.code, indexed.texts, indexed.tags);
   }
 
   function removeIndexed(code: string): boolean {
@@ -216,110 +132,14 @@ export function createMatcher(options: MatcherOptions): Matcher {
     return true;
   }
 
-  /** How many situations a search key may hit, from the vocabulary (a bigram: its count in the matchable texts). */
-  function keyFrequency(key: string): number {
-    if (!key.includes('_')) return vocabulary.seenIn(key);
-    const [a, b] = key.slice(1).split('_') as [string, string];
-    return vocabulary.foldedBigramCount(a, b);
-  }
-
-  /**
-   * The search terms with their boosts: few and rare. MiniSearch's cost follows how many
-   * situations each term hits, and common terms barely change which situations come first, so
-   * only the rarest terms are searched; every part of the question still counts in the scoring.
-   */
-  function searchTerms(plan: QueryPlan): Map<string, number> {
-    const boosts = new Map<string, number>();
-    const put = (key: string, weight: number) => {
-      if (weight > (boosts.get(key) ?? 0)) boosts.set(key, weight);
-    };
-    plan.slots.forEach((slot, i) => {
-      for (const alt of slot.alts) {
-        const w = slot.weight * alt.factor;
-        if (alt.syl.length === 1) {
-          const s = alt.syl[0]!;
-          const accented = hasDiacritics(s);
-          // Typed with diacritics, a syllable is searched as typed: its folded form would also
-          // search every word spelled alike ("bán" must not find "bạn"). The scoring still gives
-          // folded matches their due, and folded pairs below keep a wrong tone findable.
-          if (accented) put(s, w);
-          else put('~' + alt.fold[0]!, w);
-        } else {
-          for (let k = 0; k + 1 < alt.syl.length; k++) {
-            put('~' + alt.fold[k]! + '_' + alt.fold[k + 1]!, w);
-          }
-        }
-      }
-      // A dictionary term also searches its own syllables, for situations that say it only in part.
-      for (const part of slot.parts ?? []) put('~' + part.alt.fold[0]!, 0.5 * part.weight);
-      const previous = plan.slots[i - 1];
-      if (previous && !slot.breakBefore) {
-        const a = previous.alts[0]!;
-        const b = slot.alts[0]!;
-        const w = 0.5 * Math.min(previous.weight, slot.weight);
-        put('~' + a.fold[a.fold.length - 1]! + '_' + b.fold[0]!, w);
-      }
-    });
-    const byRarity = [...boosts.keys()]
-      .map((key) => ({ key, df: keyFrequency(key) }))
-      .filter((t) => t.df > 0)
-      .sort((a, b) => a.df - b.df);
-    const kept: typeof byRarity = [];
-    let postings = 0;
-    for (const t of byRarity) {
-      if (kept.length >= MIN_SEARCH_TERMS && (postings + t.df > POSTING_BUDGET || kept.length >= MAX_SEARCH_TERMS)) break;
-      kept.push(t);
-      postings += t.df;
-    }
-    return new Map(kept.map((t) => [t.key, boosts.get(t.key)!]));
-  }
-
   function candidate(s: IndexedSituation, score: number): MatchCandidate {
     return { code: s.code, question: s.question, fieldSlug: s.fieldSlug, fieldName: s.fieldName, score: Math.round(score * 1000) / 1000 };
   }
 
-  /**
-   * MiniSearch's OR search over these terms, one term at a time: the same scores (an OR search
-   * sums the terms' BM25 scores, then multiplies by how many terms matched), but each term's hits
-   * are dropped before the next term is searched. One search over all the terms merges its
-   * per-hit objects into one per situation, each with a record of which terms matched: a hidden
-   * class per combination of terms, which made young-generation collections slow and put them in
-   * the p99 latency (docs/matching.md, Speed). Past {@link CANDIDATE_POOL}, only situations
-   * already found are scored.
-   */
-  function search(boosts: Map<string, number>, field: string | undefined): Array<{ situation: IndexedSituation; score: number }> {
-    const touched: IndexedSituation[] = [];
-    // Past the pool, MiniSearch skips (without building a result) every situation not yet found.
-    const found = (id: string) => ((situations.get(id)?.hits ?? 0) > 0 ? 1 : 0);
-    let searched = 0;
-    for (const [key, boost] of boosts) {
-      const term = termIds.get(key);
-      if (term === undefined) continue;
-      const pooled = touched.length >= CANDIDATE_POOL && searched >= MIN_SEARCH_TERMS;
-      searched++;
-      for (const hit of index.search(term, { boost: FIELD_BOOST, boostTerm: () => boost, boostDocument: pooled ? found : undefined })) {
-        const situation = situations.get(hit.id as string);
-        if (!situation || (field !== undefined && situation.fieldSlug !== field)) continue;
-        if (situation.hits === 0) {
-          situation.total = 0;
-          touched.push(situation);
-        }
-        situation.total += hit.score;
-        situation.hits++;
-      }
-    }
-    const hits = touched.map((situation) => {
-      const score = situation.total * situation.hits;
-      situation.hits = 0;
-      return { situation, score };
-    });
-    return hits.filter((h) => Number.isFinite(h.score)).sort((a, b) => b.score - a.score);
-  }
-
   function rank(plan: QueryPlan, field: string | undefined): Ranked[] {
-    const boosts = searchTerms(plan);
+    const boosts = searchTerms(plan, vocabulary);
     if (boosts.size === 0) return [];
-    const hits = search(boosts, field);
+    const hits = index.search(boosts, (code) => situations.get(code), field);
     const ranked: Ranked[] = [];
     const top = hits[0]?.score ?? 1;
     const prepared = new PreparedQuery(plan, vocabulary);
@@ -338,8 +158,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
 
   return {
     build(list) {
-      index = newIndex();
-      termIds = new Map();
+      index = new SearchIndex();
       vocabulary = new Vocabulary();
       situations.clear();
       for (const s of list) {
