@@ -1,21 +1,11 @@
-import type { Socket } from 'socket.io-client';
-import type { Panel } from './panel.view.js';
-import type { AckResponse } from './types.js';
-
-/** What the queue bar needs from the widget. */
-export interface QueueContext {
-  ui: Panel;
-  socket: Socket;
-  emit: <T>(event: string, payload: unknown) => Promise<AckResponse<T>>;
-  notice: (text: string) => void;
-}
+import type { WidgetContext } from './types.js';
 
 /**
  * The bar that tells a citizen who asked for a person where they stand: place in the queue and
  * expected wait, or the ticket when no consultant is on duty; "cancel" takes the request back, and
  * the consultant's typing shows under the conversation.
  */
-export function consultantQueue({ ui, socket, emit, notice }: QueueContext) {
+export function consultantQueue({ ui, socket, emit, notice }: WidgetContext) {
   const show = (position: number | null, minutes: number | null, offline: boolean, ticket?: string) => {
     ui.queueBar.hidden = false;
     ui.askHuman.hidden = true;

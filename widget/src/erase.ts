@@ -1,19 +1,13 @@
-import type { Socket } from 'socket.io-client';
-import type { Panel } from './panel.view.js';
 import { deleteConfirmation } from './privacy.view.js';
-import type { AckResponse } from './types.js';
+import type { WidgetContext } from './types.js';
 
-/** What "Xóa cuộc trò chuyện" needs from the widget. */
-export interface EraseContext {
-  ui: Panel;
-  socket: Socket;
-  emit: <T>(event: string, payload: unknown) => Promise<AckResponse<T>>;
-  notice: (text: string) => void;
+/** What "Xóa cuộc trò chuyện" needs from the widget beyond the common context. */
+export interface EraseContext extends WidgetContext {
   scrollDown: () => void;
-  /** Is there a conversation to erase (a saved token, or a bound socket)? */
-  hasConversation: () => boolean;
   /** Is a conversation saved in this browser? */
   hasSavedToken: () => boolean;
+  /** Is the socket bound to a conversation? */
+  isBound: () => boolean;
   /** Binds the socket to the saved conversation without opening a new one. */
   bind: () => Promise<boolean>;
   /** Clears the widget and tells the citizen why. */
@@ -35,7 +29,7 @@ export function wireErase(ctx: EraseContext): void {
     if (deleting) return;
     deleting = true;
     try {
-      if (ctx.hasConversation()) {
+      if (ctx.hasSavedToken() || ctx.isBound()) {
         if (!socket.connected) return notice(`${UNREACHABLE} Vui lòng thử lại khi có mạng.`);
         if (await ctx.bind()) {
           const res = await emit<{ deleted: boolean }>('conversation:delete', {});

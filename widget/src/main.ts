@@ -10,7 +10,7 @@ import { isRetryable, RESYNC_SPREAD_MS, RETRY_DELAY_MS } from './retry.js';
 import { buildPanel } from './panel.view.js';
 import { createStorage, newClientId } from './storage.js';
 import { adoptStyles, styles } from './styles.js';
-import type { AckResponse, MessageDto, ViewActions } from './types.js';
+import type { AckResponse, Emit, MessageDto, ViewActions } from './types.js';
 
 /**
  * The embeddable citizen widget. Embedded with one tag:
@@ -105,8 +105,8 @@ function boot() {
     if (m) show(m);
   };
 
-  const emit = <T>(event: string, payload: unknown): Promise<AckResponse<T>> =>
-    new Promise((resolve) => {
+  const emit: Emit = <T>(event: string, payload: unknown) =>
+    new Promise<AckResponse<T>>((resolve) => {
       socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: unknown, response: AckResponse<T>) => {
         resolve(err ? { error: { code: 'timeout', message: 'Máy chủ chưa phản hồi, sẽ thử lại.' } } : response);
       });
@@ -311,8 +311,8 @@ function boot() {
     emit,
     notice,
     scrollDown,
-    hasConversation: () => Boolean(saved.token) || bound,
     hasSavedToken: () => Boolean(saved.token),
+    isBound: () => bound,
     bind: () => ensureConversation(false),
     startAfresh,
   });

@@ -1,3 +1,6 @@
+import type { Socket } from 'socket.io-client';
+import type { Panel } from './panel.view.js';
+
 /** A message as the server sends it (see server/chat/message.presenter.ts). */
 export interface MessageDto {
   id: number;
@@ -20,4 +23,16 @@ export interface ViewActions {
   requestConsultant(): void;
   retry(clientId: string): void;
   newConversation(): void;
+}
+
+/** Sends a command and resolves with its ack (a timeout becomes a retryable error). */
+export type Emit = <T>(event: string, payload: unknown) => Promise<AckResponse<T>>;
+
+/** What every part of the widget that talks to the server gets from main.ts. */
+export interface WidgetContext {
+  ui: Panel;
+  socket: Socket;
+  emit: Emit;
+  /** Shows a line from the system in the conversation. */
+  notice: (text: string) => void;
 }
