@@ -45,9 +45,18 @@ export interface AppendOptions {
 }
 
 /**
+ * A conversation's citizen messages of the last minute, newest first, at most `limit` (a
+ * placeholder); $1 is the conversation. messages_citizen_recent_idx reads at most that many.
+ */
+const recentCitizenMessages = (columns: string, limit: string) =>
+  `SELECT ${columns} FROM messages
+     WHERE conversation_id = $1::uuid AND sender = 'citizen' AND created_at > now() - interval '1 minute'
+     ORDER BY created_at DESC LIMIT ${limit}::int`;
+
+/**
  * The one SQL statement behind appendMessages, on the data source or inside a transaction. With
  * `citizenLimit`, nothing is written (and no row returned) when the conversation already holds that
- * many citizen messages of the last minute (messages_citizen_recent_idx reads at most that many).
+ * many citizen messages of the last minute.
  */
 async function insertBatch(
   runner: Pick<EntityManager, 'query'>,
@@ -66,9 +75,7 @@ async function insertBatch(
   let underLimit = 'true';
   if (citizenLimit !== undefined) {
     const limit = p(citizenLimit);
-    ctes.push(`recent AS (SELECT count(*) AS n FROM (SELECT 1 FROM messages
-      WHERE conversation_id = $1::uuid AND sender = 'citizen' AND created_at > now() - interval '1 minute'
-      ORDER BY created_at DESC LIMIT ${limit}::int) AS r)`);
+    ctes.push(`recent AS (SELECT count(*) AS n FROM (${recentCitizenMessages('1', limit)}) AS r)`);
     underLimit = `(SELECT n FROM recent) < ${limit}::int`;
   }
   messages.forEach((m, i) => {
@@ -190,12 +197,10 @@ export function createChatRepository(dataSource: DataSource) {
         const stored = await insertBatch(manager, conversationId, messages, options, perMinute);
         if (stored.length > 0) return { stored };
         // Over the limit (rare): a place frees up when the oldest of the last `perMinute` messages turns a minute old.
-        const recent: { age: number }[] = await manager.query(
-          `SELECT EXTRACT(EPOCH FROM now() - created_at)::float8 AS age FROM messages
-           WHERE conversation_id = $1 AND sender = 'citizen' AND created_at > now() - interval '1 minute'
-           ORDER BY created_at DESC LIMIT $2`,
-          [conversationId, perMinute],
-        );
+        const recent: { age: number }[] = await manager.query(recentCitizenMessages('EXTRACT(EPOCH FROM now() - created_at)::float8 AS age', '$2'), [
+          conversationId,
+          perMinute,
+        ]);
         const oldest = recent[perMinute - 1] ?? recent[recent.length - 1];
         return { retryAfter: Math.max(1, Math.ceil(60 - Number(oldest?.age ?? 59))) };
       });

@@ -31,6 +31,7 @@ describe('knowledge-base file reading', () => {
     const parsed = await parseKbFile(Buffer.from('[1,2]\n"text"\n'), 'jsonl');
     expect(parsed.errors.map((e) => e.line)).to.deep.equal([1, 2]);
   });
+
   it('a lone UTF-16 surrogate (which PostgreSQL refuses in JSON) is an error on its row and column, not a failed import', async () => {
     const file = [
       '{"code":"A-1","field":"\\ud800","question":"Hỏi","answer":"Đáp"}',
