@@ -87,7 +87,7 @@ export function createConsultationService(deps: ConsultationDeps) {
       const candidates = result.candidates.slice(0, 5).map((c) => ({ code: c.code, question: c.question, fieldSlug: c.fieldSlug, score: c.score }));
       const fieldSlugs = [...new Set(candidates.filter((c) => c.score >= 0.3).map((c) => c.fieldSlug))].slice(0, 2);
       const afterHours = !isOfficeHours(deps.officeHours, now());
-      const offline = afterHours || presence.available().length === 0;
+      const offline = afterHours || (await presence.availableNow()).length === 0;
       const consent = Boolean(contact.consent);
       const escalation = await repo.insert({
         conversationId,

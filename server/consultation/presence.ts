@@ -10,6 +10,8 @@ export class Presence {
    */
   private remote = new Map<string, 'online' | 'away'>();
   private readonly listeners = new Set<(staffId: string) => void>();
+  /** Re-reads the remote view from the database (set by presence sync in cluster mode). */
+  private reread: (() => Promise<void>) | null = null;
 
   /** Calls the listener whenever a consultant's local sockets or away flag change. */
   onLocalChange(listener: (staffId: string) => void): () => void {
@@ -20,6 +22,11 @@ export class Presence {
   /** Replaces the view of consultants connected elsewhere. */
   setRemote(remote: Map<string, 'online' | 'away'>) {
     this.remote = remote;
+  }
+
+  /** Lets availableNow() re-read the remote view; null to stop (server/ops/presence-sync.ts). */
+  setRemoteSource(reread: (() => Promise<void>) | null) {
+    this.reread = reread;
   }
 
   /** This instance's sockets and away flag of each locally connected consultant. */
@@ -72,5 +79,17 @@ export class Presence {
     const here = [...this.sockets.keys()].filter((id) => !this.away.has(id));
     const elsewhere = [...this.remote].filter(([id, status]) => status === 'online' && !this.sockets.has(id)).map(([id]) => id);
     return [...here, ...elsewhere];
+  }
+
+  /**
+   * Like available(), but when nobody seems available the other instances' consultants are read
+   * again first: a consultant who connected elsewhere a moment ago, whose announcement has not
+   * arrived yet, is not missed when a citizen is about to be told nobody is online.
+   */
+  async availableNow(): Promise<string[]> {
+    const now = this.available();
+    if (now.length > 0 || !this.reread) return now;
+    await this.reread();
+    return this.available();
   }
 }

@@ -48,6 +48,7 @@ export function startPresenceSync(options: PresenceSyncOptions) {
   };
 
   const unsubscribe = presence.onLocalChange((staffId) => void writeLocal(staffId));
+  presence.setRemoteSource(() => refreshRemote().catch((error: unknown) => logger.warn({ err: error }, 'presence read failed')));
 
   const beat = async () => {
     try {
@@ -87,6 +88,7 @@ export function startPresenceSync(options: PresenceSyncOptions) {
     async stop(): Promise<void> {
       clearInterval(timer);
       unsubscribe();
+      presence.setRemoteSource(null);
       await chain;
       stopped = true;
       await repo.removeAll().catch((error: unknown) => logger.warn({ err: error }, 'presence cleanup failed'));

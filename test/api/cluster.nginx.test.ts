@@ -7,6 +7,7 @@ import { createStaffModule } from '../../server/staff/index.js';
 import { seedChatKnowledge } from '../support/chat-fixtures.js';
 import { testDatabase } from '../support/database.js';
 import { waitFor } from '../support/socket.js';
+import { presenceRecorded } from '../support/staff.js';
 import { addressesByInstance, connected, getJson, nginxBinary, startInstance, startNginx, type Instance, type Nginx } from '../support/cluster.helpers.test.js';
 import { io as connect } from 'socket.io-client';
 
@@ -23,6 +24,7 @@ describe(`nginx in front of two instances${reason}`, function () {
   let nginx: Nginx;
   let addresses: Map<string, string>;
   let cookie = '';
+  let consultantId = '';
   const sockets: Socket[] = [];
 
   before(async function () {
@@ -31,6 +33,7 @@ describe(`nginx in front of two instances${reason}`, function () {
     await seedChatKnowledge(db);
     const staff = createStaffModule({ dataSource: db.dataSource, config: loadConfig({ NODE_ENV: 'test' }), logger: createLogger('silent') });
     const { account } = await staff.service.createAccount({ email: `nginx-${Date.now()}@stp.example.gov.vn`, role: 'consultant', displayName: 'Phạm Thu', password: 'mật-khẩu-thử-nghiệm-dài' });
+    consultantId = account.id;
     cookie = `hl_session=${(await staff.service.startSession(account.id, 'nginx-test')).token}`;
     [a, b] = await Promise.all([startInstance('ngx-a', DATABASE_URL!), startInstance('ngx-b', DATABASE_URL!)]);
     nginx = await startNginx(NGINX!, a.port, b.port);
@@ -66,6 +69,8 @@ describe(`nginx in front of two instances${reason}`, function () {
     const citizen = open('/chat', addresses.get('ngx-a')!, ['polling', 'websocket']);
     const consultant = open('/console', addresses.get('ngx-b')!, ['websocket'], { Cookie: cookie });
     await Promise.all([connected(citizen), connected(consultant)]);
+    // Once B has recorded the consultant, A counts them as online, announcement heard or not.
+    await waitFor(() => presenceRecorded(db, consultantId), 5000);
     const toCitizen: { sender: string; text: string }[] = [];
     const toConsultant: { sender: string; text: string }[] = [];
     citizen.on('message:created', (m) => toCitizen.push(m));

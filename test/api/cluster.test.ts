@@ -8,7 +8,7 @@ import { testDatabase } from '../support/database.js';
 import { buildSituation, jsonl } from '../support/factories.js';
 import { startTestApp } from '../support/http.js';
 import { chatClient, collect, request, waitFor } from '../support/socket.js';
-import { consoleClient, signedInStaff } from '../support/staff.js';
+import { consoleClient, presenceRecorded, signedInStaff } from '../support/staff.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const ENV = {
@@ -77,11 +77,25 @@ describe(`two instances on one PostgreSQL${DATABASE_URL ? '' : ' (skipped: needs
     }
   });
 
+  it('when a consultant is recorded online by an instance whose announcement A has not heard, then a citizen on A is still queued live', async () => {
+    const nobody = await waitingCitizen(a.baseUrl);
+    expect(nobody.asked.offline, 'nobody is connected yet').to.equal(true);
+    // As an instance does when its consultant connects, minus the NOTIFY (lost, or not yet arrived).
+    const { account } = await signedInStaff(b.app);
+    await dbA.dataSource.query(`INSERT INTO consultant_presence (instance_id, staff_id, sockets) VALUES ('unheard', $1, 1)`, [account.id]);
+    try {
+      const { asked } = await waitingCitizen(a.baseUrl);
+      expect(asked.offline, 'A re-read presence before telling the citizen nobody is online').to.equal(false);
+    } finally {
+      await dbA.dataSource.query(`DELETE FROM consultant_presence WHERE instance_id = 'unheard'`);
+    }
+  });
+
   it('when the citizen is on instance A and the consultant on B, then live messages cross both ways', async () => {
-    const { cookie } = await signedInStaff(b.app, { name: 'Trần Thị Hoa' });
+    const { account, cookie } = await signedInStaff(b.app, { name: 'Trần Thị Hoa' });
     const consultant = track(await consoleClient(b.baseUrl, cookie));
-    // A learns at once (NOTIFY presence_changed) that a consultant is online on B.
-    await new Promise((r) => setTimeout(r, 100));
+    // Once B has recorded the consultant, A counts them as online, announcement heard or not.
+    await waitFor(() => presenceRecorded(dbA, account.id));
     const queueChanges = collect(consultant, 'queue:changed');
     const { citizen, escalationId, asked } = await waitingCitizen(a.baseUrl);
     expect(asked.offline, 'consultant on B counted as online by A').to.equal(false);

@@ -23,9 +23,9 @@ export function collect(socket: Socket, event = 'message:created'): any[] {
 }
 
 /** Waits until the predicate holds (polling), or fails after a timeout. */
-export async function waitFor(predicate: () => boolean, ms = 3000): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -33,3 +33,8 @@ export async function consoleClient(baseUrl: string, cookie?: string): Promise<S
   });
   return socket;
 }
+
+/** True once some instance has written the consultant's presence row (cluster mode). */
+export async function presenceRecorded(db: { dataSource: { query: (sql: string, params: unknown[]) => Promise<unknown[]> } }, staffId: string): Promise<boolean> {
+  return (await db.dataSource.query(`SELECT 1 FROM consultant_presence WHERE staff_id = $1`, [staffId])).length > 0;
+}
