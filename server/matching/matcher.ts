@@ -97,7 +97,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
   const scoring: ScoringOptions = { ...DEFAULT_SCORING, ...options.scoring };
   const rescored = options.rescored ?? 7;
   const answerChars = options.answerChars ?? 300;
-  let index = new SearchIndex();
+  let index = new SearchIndex<IndexedSituation>();
   let vocabulary = new Vocabulary();
   const situations = new Map<string, IndexedSituation>();
 
@@ -120,7 +120,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
     };
     situations.set(indexed.code, indexed);
     vocabulary.add(contribution(indexed));
-    index.add(indexed.code, indexed.texts, indexed.tags);
+    index.add(indexed.code, indexed, indexed.texts, indexed.tags);
   }
 
   function removeIndexed(code: string): boolean {
@@ -139,7 +139,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
   function rank(plan: QueryPlan, field: string | undefined): Ranked[] {
     const boosts = searchTerms(plan, vocabulary);
     if (boosts.size === 0) return [];
-    const hits = index.search(boosts, (code) => situations.get(code), field);
+    const hits = index.search(boosts, field);
     const ranked: Ranked[] = [];
     const top = hits[0]?.score ?? 1;
     const prepared = new PreparedQuery(plan, vocabulary);
@@ -148,8 +148,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
       const parts = scoreSituation(prepared, situation, scoring);
       const search = hit.score / top;
       const score = parts.confidence * Math.pow(search, scoring.searchAgreement);
-      // MiniSearch can report NaN for a term whose postings still count a discarded document
-      // (until its background vacuum runs): such a hit must never outrank a real one.
+      // Defensive: a score that is not a number must never outrank a real one.
       ranked.push({ situation, parts, search, score: Number.isFinite(score) ? score : 0 });
     }
     ranked.sort((a, b) => b.score - a.score || a.situation.code.localeCompare(b.situation.code));
@@ -158,7 +157,7 @@ export function createMatcher(options: MatcherOptions): Matcher {
 
   return {
     build(list) {
-      index = new SearchIndex();
+      index = new SearchIndex<IndexedSituation>();
       vocabulary = new Vocabulary();
       situations.clear();
       for (const s of list) {

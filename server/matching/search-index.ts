@@ -22,20 +22,10 @@ const MAX_SEARCH_TERMS = 40;
  * Terms are searched rarest first. Once they have found this many situations (and at least
  * MIN_SEARCH_TERMS terms were searched), the commoner terms only add to the scores of situations
  * already found: a situation that shares none of the question's rarer words is not the answer,
- * and each hit MiniSearch reports costs an object. Measured: the same figures on every evaluation
- * set as with no pool (6 of 2,032 top candidates differ), median latency about a third lower.
+ * and scoring it is wasted. Measured: the same figures on every evaluation set as with no pool
+ * (6 of 2,032 top candidates differ).
  */
 const CANDIDATE_POOL = 150;
-/** Equal boosts measured best: the question's weight in the ranking comes from the coverage score. */
-const FIELD_BOOST = { q: 1, t: 1 };
-
-interface IndexDocument {
-  id: string;
-  /** Keys of the question and alternates. */
-  q: string;
-  /** Keys of the tags. */
-  t: string;
-}
 
 /** What the search scores: a situation found by its code, with scratch room for the sums. */
 export interface Searchable {
@@ -43,6 +33,22 @@ export interface Searchable {
   /** Scratch of {@link SearchIndex.search}: the summed score and the number of terms that hit (0 between searches). */
   total: number;
   hits: number;
+}
+
+/** MiniSearch's BM25+ parameters (its defaults), so that scores stay what its own search gave. */
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+/** The two parts of a situation that are searched: its question and alternates, and its tags. */
+const QUESTION = 0;
+const TAGS = 1;
+
+interface Entry<S> {
+  situation: S;
+  /** Its number in the index: MiniSearch documents 2 × slot (question keys) and 2 × slot + 1 (tag keys). */
+  slot: number;
+  /** Search keys of the question part and of the tags (BM25's field lengths). */
+  lengths: [number, number];
+  /** Scratch of a search: the last term that counted in the situation's hits. */
+  lastTerm: number;
 }
 
 /**
@@ -125,22 +131,61 @@ export function searchTerms(plan: QueryPlan, vocabulary: Vocabulary): Map<string
   return new Map(kept.map((t) => [t.key, boosts.get(t.key)!]));
 }
 
-/** The MiniSearch index of search keys; a new one per full build. */
-export class SearchIndex {
-  private readonly index = new MiniSearch<IndexDocument>({
-    fields: ['q', 't'],
+/**
+ * The MiniSearch index of search keys; a new one per full build. Each situation is two MiniSearch
+ * documents, its question keys and its tag keys, numbered so that the number tells the situation
+ * and the part. MiniSearch keeps the postings (added, discarded, vacuumed); a search walks them
+ * through its `boostDocument` hook, which MiniSearch calls with the document and the term for
+ * each posting before it builds anything, and which skips the document when it answers 0. The
+ * scores are MiniSearch's own BM25+ per part (a key appears once per part: term frequency 1),
+ * computed and summed here. MiniSearch's results would cost several objects per hit (a hit
+ * record, its matched-terms record, its term list, the result): about 2.4 MB per question at
+ * 1,500 situations, a young-generation collection in one question in six (docs/matching.md, Speed).
+ */
+export class SearchIndex<S extends Searchable> {
+  private readonly index = new MiniSearch<{ id: number; k: string }>({
+    fields: ['k'],
     tokenize: (text) => (text ? text.split(' ') : []),
     processTerm: (term) => term,
     searchOptions: { tokenize: (text) => text.split(' '), processTerm: (term) => term },
   });
-  /**
-   * Keys are indexed by number ("~ly_hon" → "4711"). For every hit MiniSearch builds an object
-   * keyed by the matched term; keyed by thousands of different words, V8 gives such objects hidden
-   * classes beyond its transition cache, and young-generation collections took 3.6–3.8 ms instead
-   * of 2 (docs/matching.md, Speed). Ids live as long as the index; a key no situation uses any
-   * more keeps its id (a few bytes).
-   */
+  /** Keys are indexed by number ("~ly_hon" → "4711"): shorter terms in MiniSearch's tree. */
   private readonly termIds = new Map<string, string>();
+  private readonly byCode = new Map<string, Entry<S>>();
+  private readonly bySlot: Array<Entry<S> | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  /** Sum of each part's key counts over the indexed situations (for the average length). */
+  private readonly lengthSum = [0, 0];
+
+  /** State of one search, read by {@link collect}: one bound callback, no closure per search. */
+  private readonly walk = {
+    /** The term being walked, and its place in the search (0 before the first). */
+    term: '',
+    order: new Map<string, number>(),
+    searched: 0,
+    field: undefined as string | undefined,
+    pooled: false,
+    postings: [0, 0],
+    found: [[], []] as [Entry<S>[], Entry<S>[]],
+    touched: [] as S[],
+    boosts: [] as number[],
+  };
+  private readonly collect = (document: unknown, term: string): number => {
+    const walk = this.walk;
+    if (term !== walk.term) this.startTerm(term);
+    const id = document as number;
+    const part = id & 1;
+    walk.postings[part]!++;
+    const entry = this.bySlot[id >> 1];
+    if (!entry || (walk.field !== undefined && entry.situation.fieldSlug !== walk.field)) return 0;
+    // Past the pool, only situations already found are scored.
+    if (walk.pooled && entry.situation.hits === 0) return 0;
+    walk.found[part]!.push(entry);
+    return 0;
+  };
+  private readonly options = { boostDocument: this.collect };
+  /** Numbers the terms walked, for {@link Entry.lastTerm}. */
+  private termSerial = 0;
 
   private idsOf(keys: Set<string>): string {
     let out = '';
@@ -155,53 +200,110 @@ export class SearchIndex {
     return out;
   }
 
-  add(code: string, texts: readonly TextView[], tags: TextView): void {
-    this.index.add({ id: code, q: this.idsOf(keysOf(texts)), t: this.idsOf(keysOf([tags])) });
+  /** Indexes a situation; its code must not be indexed already. */
+  add(code: string, situation: S, texts: readonly TextView[], tags: TextView): void {
+    const question = keysOf(texts);
+    const tagKeys = keysOf([tags]);
+    const slot = this.freeSlots.pop() ?? this.bySlot.length;
+    const entry: Entry<S> = { situation, slot, lengths: [question.size, tagKeys.size], lastTerm: 0 };
+    this.index.add({ id: 2 * slot + QUESTION, k: this.idsOf(question) });
+    this.index.add({ id: 2 * slot + TAGS, k: this.idsOf(tagKeys) });
+    this.byCode.set(code, entry);
+    this.bySlot[slot] = entry;
+    this.lengthSum[QUESTION]! += question.size;
+    this.lengthSum[TAGS]! += tagKeys.size;
   }
 
   discard(code: string): void {
-    this.index.discard(code);
+    const entry = this.byCode.get(code);
+    if (!entry) return;
+    this.index.discard(2 * entry.slot + QUESTION);
+    this.index.discard(2 * entry.slot + TAGS);
+    this.byCode.delete(code);
+    this.bySlot[entry.slot] = undefined;
+    this.freeSlots.push(entry.slot);
+    this.lengthSum[QUESTION]! -= entry.lengths[QUESTION];
+    this.lengthSum[TAGS]! -= entry.lengths[TAGS];
   }
 
   get termCount(): number {
     return this.index.termCount;
   }
 
+  /** Scores the term walked so far, then starts walking the next (or none: ''). */
+  private startTerm(term: string): void {
+    const walk = this.walk;
+    if (walk.term !== '') this.scoreTerm(walk.boosts[walk.searched - 1]!);
+    walk.term = term;
+    if (term === '') return;
+    const before = walk.order.get(term)!;
+    walk.pooled = walk.touched.length >= CANDIDATE_POOL && before >= MIN_SEARCH_TERMS;
+    walk.searched = before + 1;
+    this.termSerial++;
+    walk.postings[QUESTION] = 0;
+    walk.postings[TAGS] = 0;
+  }
+
+  private scoreTerm(boost: number): void {
+    const walk = this.walk;
+    const situations = this.byCode.size;
+    for (let part = QUESTION; part <= TAGS; part++) {
+      const found = walk.found[part]!;
+      if (found.length === 0) continue;
+      const postings = walk.postings[part]!;
+      const idf = Math.log(1 + (situations - postings + 0.5) / (postings + 0.5));
+      const average = this.lengthSum[part]! / situations;
+      for (const entry of found) {
+        const relative = average > 0 ? entry.lengths[part]! / average : 1;
+        const score = boost * idf * (BM25.d + (BM25.k + 1) / (1 + BM25.k * (1 - BM25.b + BM25.b * relative)));
+        const situation = entry.situation;
+        if (situation.hits === 0) {
+          situation.total = 0;
+          walk.touched.push(situation);
+        }
+        situation.total += score;
+        // A situation found in both parts counts once for the term.
+        if (entry.lastTerm !== this.termSerial) {
+          entry.lastTerm = this.termSerial;
+          situation.hits++;
+        }
+      }
+      found.length = 0;
+    }
+  }
+
   /**
-   * MiniSearch's OR search over these terms, one term at a time: the same scores (an OR search
-   * sums the terms' BM25 scores, then multiplies by how many terms matched), but each term's hits
-   * are dropped before the next term is searched. One search over all the terms merges its
-   * per-hit objects into one per situation, each with a record of which terms matched: a hidden
-   * class per combination of terms, which made young-generation collections slow and put them in
-   * the p99 latency (docs/matching.md, Speed). Past {@link CANDIDATE_POOL}, only situations
-   * already found are scored. Best first.
+   * An OR search over these terms, scored as MiniSearch scores one (each term's BM25+ over both
+   * parts, times its boost, summed, then multiplied by how many terms matched). Terms are walked
+   * in the order given, rarest first; past {@link CANDIDATE_POOL}, only situations already found
+   * are scored. Best first.
    */
-  search<S extends Searchable>(boosts: Map<string, number>, lookup: (code: string) => S | undefined, field: string | undefined): Array<{ situation: S; score: number }> {
-    const touched: S[] = [];
-    // Past the pool, MiniSearch skips (without building a result) every situation not yet found.
-    const found = (code: string) => ((lookup(code)?.hits ?? 0) > 0 ? 1 : 0);
-    let searched = 0;
+  search(boosts: Map<string, number>, field: string | undefined): Array<{ situation: S; score: number }> {
+    const walk = this.walk;
+    const terms: string[] = [];
+    walk.order.clear();
+    walk.boosts.length = 0;
     for (const [key, boost] of boosts) {
       const term = this.termIds.get(key);
       if (term === undefined) continue;
-      const pooled = touched.length >= CANDIDATE_POOL && searched >= MIN_SEARCH_TERMS;
-      searched++;
-      for (const hit of this.index.search(term, { boost: FIELD_BOOST, boostTerm: () => boost, boostDocument: pooled ? found : undefined })) {
-        const situation = lookup(hit.id as string);
-        if (!situation || (field !== undefined && situation.fieldSlug !== field)) continue;
-        if (situation.hits === 0) {
-          situation.total = 0;
-          touched.push(situation);
-        }
-        situation.total += hit.score;
-        situation.hits++;
-      }
+      walk.order.set(term, terms.length);
+      walk.boosts.push(boost);
+      terms.push(term);
     }
-    const hits = touched.map((situation) => {
+    walk.field = field;
+    walk.searched = 0;
+    walk.term = '';
+    walk.touched = [];
+    if (terms.length > 0) {
+      this.index.search(terms.join(' '), this.options);
+      this.startTerm('');
+    }
+    const hits = walk.touched.map((situation) => {
       const score = situation.total * situation.hits;
       situation.hits = 0;
       return { situation, score };
     });
+    walk.touched = [];
     return hits.filter((h) => Number.isFinite(h.score)).sort((a, b) => b.score - a.score);
   }
 }

@@ -179,6 +179,19 @@ describe('matching: keeping the index current', () => {
     expect(result.candidates.map((c) => c.code)).to.not.include('HT-1');
   });
 
+  it('when situations are edited, removed and added back one at a time, then every question ranks as after a fresh build', () => {
+    const questions = [...SITUATIONS.map((s) => s.question), 'ly di thi con o voi ai', 'bhxh 1 lan can giay to gi', 'hàng xóm lấn đất'];
+    const ranking = (m: Matcher) => questions.map((q) => m.explain(q, { limit: 5 }).ranked.map((r) => [r.code, r.score, r.search]));
+    const changed = SITUATIONS.map((s, i) => (i % 2 === 0 ? { ...s, question: `${s.question} Xin hướng dẫn cụ thể.`, tags: [...s.tags, 'thủ tục'] } : s));
+    const matcher = matcherWith();
+    for (const s of changed) matcher.upsert(s);
+    for (const s of SITUATIONS.slice(0, 3)) matcher.remove(s.code);
+    for (const s of changed.slice(0, 3).reverse()) matcher.upsert(s);
+    const fresh = createMatcher({ dictionary: bundledDictionary() });
+    fresh.build(changed);
+    expect(ranking(matcher)).to.deep.equal(ranking(fresh));
+  });
+
   it('when build is called again, then the index holds only the new list', () => {
     const matcher = matcherWith();
     matcher.build([SITUATIONS[0]!]);
