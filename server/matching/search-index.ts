@@ -56,7 +56,7 @@ interface Entry<S> {
  * bigrams ("~mua_ban"). Canonical bigrams would double the index for little: the scoring looks
  * at the exact spelling anyway.
  */
-function keysOf(views: readonly TextView[]): Set<string> {
+export function searchKeys(views: readonly TextView[]): Set<string> {
   const set = new Set<string>();
   for (const v of views) {
     for (let i = 0; i < v.syl.length; i++) {
@@ -141,6 +141,9 @@ export function searchTerms(plan: QueryPlan, vocabulary: Vocabulary): Map<string
  * computed and summed here. MiniSearch's results would cost several objects per hit (a hit
  * record, its matched-terms record, its term list, the result): about 2.4 MB per question at
  * 1,500 situations, a young-generation collection in one question in six (docs/matching.md, Speed).
+ * The walk relies on MiniSearch reporting one term's postings together, in the order of the query;
+ * test/unit/matching/search-index.test.ts compares the scores with MiniSearch's own search, so an
+ * upgrade that changes either shows there.
  */
 export class SearchIndex<S extends Searchable> {
   private readonly index = new MiniSearch<{ id: number; k: string }>({
@@ -202,8 +205,8 @@ export class SearchIndex<S extends Searchable> {
 
   /** Indexes a situation; its code must not be indexed already. */
   add(code: string, situation: S, texts: readonly TextView[], tags: TextView): void {
-    const question = keysOf(texts);
-    const tagKeys = keysOf([tags]);
+    const question = searchKeys(texts);
+    const tagKeys = searchKeys([tags]);
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
     const entry: Entry<S> = { situation, slot, lengths: [question.size, tagKeys.size], lastTerm: 0 };
     this.index.add({ id: 2 * slot + QUESTION, k: this.idsOf(question) });
