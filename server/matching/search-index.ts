@@ -162,7 +162,7 @@ export class SearchIndex<S extends Searchable> {
 
   /** State of one search, read by {@link collect}: one bound callback, no closure per search. */
   private readonly walk = {
-    /** The term being walked, and its place in the search (0 before the first). */
+    /** The term being walked ('' before the first), each term's place in the search, and how many were walked. */
     term: '',
     order: new Map<string, number>(),
     searched: 0,
@@ -296,17 +296,23 @@ export class SearchIndex<S extends Searchable> {
     walk.field = field;
     walk.searched = 0;
     walk.term = '';
-    walk.touched = [];
-    if (terms.length > 0) {
-      this.index.search(terms.join(' '), this.options);
-      this.startTerm('');
+    const touched: S[] = [];
+    walk.touched = touched;
+    try {
+      if (terms.length > 0) {
+        this.index.search(terms.join(' '), this.options);
+        this.startTerm('');
+      }
+      return touched
+        .map((situation) => ({ situation, score: situation.total * situation.hits }))
+        .filter((h) => Number.isFinite(h.score))
+        .sort((a, b) => b.score - a.score);
+    } finally {
+      // Whatever happened, the next search starts from clean scratch.
+      for (const situation of touched) situation.hits = 0;
+      walk.found[QUESTION].length = 0;
+      walk.found[TAGS].length = 0;
+      walk.touched = [];
     }
-    const hits = walk.touched.map((situation) => {
-      const score = situation.total * situation.hits;
-      situation.hits = 0;
-      return { situation, score };
-    });
-    walk.touched = [];
-    return hits.filter((h) => Number.isFinite(h.score)).sort((a, b) => b.score - a.score);
   }
 }
