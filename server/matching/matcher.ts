@@ -115,12 +115,10 @@ export function createMatcher(options: MatcherOptions): Matcher {
       tags: textView(joinWithBreaks(situation.tags.map(analyseDocumentText))),
       // Answers are prose, not questions: no boilerplate to strip.
       answerHead: textView(tokenize(cutAnswer(situation.answer, answerChars))),
-      total: 0,
-      hits: 0,
     };
     situations.set(indexed.code, indexed);
     vocabulary.add(contribution(indexed));
-    index.add(indexed.code, indexed, indexed.texts, indexed.tags);
+    index.add(indexed, indexed.texts, indexed.tags);
   }
 
   function removeIndexed(code: string): boolean {

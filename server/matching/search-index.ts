@@ -27,12 +27,10 @@ const MAX_SEARCH_TERMS = 40;
  */
 const CANDIDATE_POOL = 150;
 
-/** What the search scores: a situation found by its code, with scratch room for the sums. */
+/** What the search needs of a situation: its code and its field (for a search restricted to one). */
 export interface Searchable {
+  code: string;
   fieldSlug: string;
-  /** Scratch of {@link SearchIndex.search}: the summed score and the number of terms that hit (0 between searches). */
-  total: number;
-  hits: number;
 }
 
 /** MiniSearch's BM25+ parameters (its defaults), so that scores stay what its own search gave. */
@@ -47,7 +45,10 @@ interface Entry<S> {
   slot: number;
   /** Search keys of the question part and of the tags (BM25's field lengths). */
   lengths: [number, number];
-  /** Scratch of a search: the last term that counted in the situation's hits. */
+  /** Scratch of a search: the summed score and the number of terms that hit (0 between searches). */
+  total: number;
+  hits: number;
+  /** Scratch of a search: the last term that counted in `hits`. */
   lastTerm: number;
 }
 
@@ -162,16 +163,17 @@ export class SearchIndex<S extends Searchable> {
 
   /** State of one search, read by {@link collect}: one bound callback, no closure per search. */
   private readonly walk = {
-    /** The term being walked ('' before the first), each term's place in the search, and how many were walked. */
+    /** The term being walked ('' before the first) and its place in the search. */
     term: '',
+    current: -1,
+    /** Each term's place in the search, and the boosts in that order. */
     order: new Map<string, number>(),
-    searched: 0,
+    boosts: [] as number[],
     field: undefined as string | undefined,
     pooled: false,
     postings: [0, 0],
     found: [[], []] as [Entry<S>[], Entry<S>[]],
-    touched: [] as S[],
-    boosts: [] as number[],
+    touched: [] as Entry<S>[],
   };
   private readonly collect = (document: unknown, term: string): number => {
     const walk = this.walk;
@@ -182,7 +184,7 @@ export class SearchIndex<S extends Searchable> {
     const entry = this.bySlot[id >> 1];
     if (!entry || (walk.field !== undefined && entry.situation.fieldSlug !== walk.field)) return 0;
     // Past the pool, only situations already found are scored.
-    if (walk.pooled && entry.situation.hits === 0) return 0;
+    if (walk.pooled && entry.hits === 0) return 0;
     walk.found[part]!.push(entry);
     return 0;
   };
@@ -204,14 +206,14 @@ export class SearchIndex<S extends Searchable> {
   }
 
   /** Indexes a situation; its code must not be indexed already. */
-  add(code: string, situation: S, texts: readonly TextView[], tags: TextView): void {
+  add(situation: S, texts: readonly TextView[], tags: TextView): void {
     const question = searchKeys(texts);
     const tagKeys = searchKeys([tags]);
     const slot = this.freeSlots.pop() ?? this.bySlot.length;
-    const entry: Entry<S> = { situation, slot, lengths: [question.size, tagKeys.size], lastTerm: 0 };
+    const entry: Entry<S> = { situation, slot, lengths: [question.size, tagKeys.size], total: 0, hits: 0, lastTerm: 0 };
     this.index.add({ id: 2 * slot + QUESTION, k: this.idsOf(question) });
     this.index.add({ id: 2 * slot + TAGS, k: this.idsOf(tagKeys) });
-    this.byCode.set(code, entry);
+    this.byCode.set(situation.code, entry);
     this.bySlot[slot] = entry;
     this.lengthSum[QUESTION]! += question.size;
     this.lengthSum[TAGS]! += tagKeys.size;
@@ -236,15 +238,14 @@ export class SearchIndex<S extends Searchable> {
   /** Scores the term walked so far, then starts walking the next (or none: ''). */
   private startTerm(term: string): void {
     const walk = this.walk;
-    if (walk.term !== '') this.scoreTerm(walk.boosts[walk.searched - 1]!);
+    if (walk.current >= 0) this.scoreTerm(walk.boosts[walk.current]!);
     walk.term = term;
     if (term === '') return;
-    const before = walk.order.get(term)!;
-    walk.pooled = walk.touched.length >= CANDIDATE_POOL && before >= MIN_SEARCH_TERMS;
-    walk.searched = before + 1;
-    this.termSerial++;
+    walk.current = walk.order.get(term)!;
+    walk.pooled = walk.touched.length >= CANDIDATE_POOL && walk.current >= MIN_SEARCH_TERMS;
     walk.postings[QUESTION] = 0;
     walk.postings[TAGS] = 0;
+    this.termSerial++;
   }
 
   private scoreTerm(boost: number): void {
@@ -258,17 +259,15 @@ export class SearchIndex<S extends Searchable> {
       const average = this.lengthSum[part]! / situations;
       for (const entry of found) {
         const relative = average > 0 ? entry.lengths[part]! / average : 1;
-        const score = boost * idf * (BM25.d + (BM25.k + 1) / (1 + BM25.k * (1 - BM25.b + BM25.b * relative)));
-        const situation = entry.situation;
-        if (situation.hits === 0) {
-          situation.total = 0;
-          walk.touched.push(situation);
+        if (entry.hits === 0) {
+          entry.total = 0;
+          walk.touched.push(entry);
         }
-        situation.total += score;
+        entry.total += boost * idf * (BM25.d + (BM25.k + 1) / (1 + BM25.k * (1 - BM25.b + BM25.b * relative)));
         // A situation found in both parts counts once for the term.
         if (entry.lastTerm !== this.termSerial) {
           entry.lastTerm = this.termSerial;
-          situation.hits++;
+          entry.hits++;
         }
       }
       found.length = 0;
@@ -294,9 +293,9 @@ export class SearchIndex<S extends Searchable> {
       terms.push(term);
     }
     walk.field = field;
-    walk.searched = 0;
     walk.term = '';
-    const touched: S[] = [];
+    walk.current = -1;
+    const touched: Entry<S>[] = [];
     walk.touched = touched;
     try {
       if (terms.length > 0) {
@@ -304,12 +303,12 @@ export class SearchIndex<S extends Searchable> {
         this.startTerm('');
       }
       return touched
-        .map((situation) => ({ situation, score: situation.total * situation.hits }))
+        .map((entry) => ({ situation: entry.situation, score: entry.total * entry.hits }))
         .filter((h) => Number.isFinite(h.score))
         .sort((a, b) => b.score - a.score);
     } finally {
       // Whatever happened, the next search starts from clean scratch.
-      for (const situation of touched) situation.hits = 0;
+      for (const entry of touched) entry.hits = 0;
       walk.found[QUESTION].length = 0;
       walk.found[TAGS].length = 0;
       walk.touched = [];

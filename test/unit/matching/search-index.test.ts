@@ -6,7 +6,6 @@ import { SearchIndex, searchKeys, type Searchable } from '../../../server/matchi
 import { SITUATIONS } from './situations.fixture.js';
 
 interface Doc extends Searchable {
-  code: string;
   texts: TextView[];
   tags: TextView;
 }
@@ -16,8 +15,6 @@ const docOf = (s: (typeof SITUATIONS)[number], extra = ''): Doc => ({
   fieldSlug: s.fieldSlug,
   texts: [s.question + extra, ...s.alternates].map((t) => textView(analyseDocumentText(t))),
   tags: textView(analyseDocumentText(s.tags.join(', '))),
-  total: 0,
-  hits: 0,
 });
 
 /** MiniSearch's own OR search over the same keys, one field per part: what the walk must reproduce. */
@@ -52,7 +49,7 @@ describe('matching: the candidate search over MiniSearch postings', () => {
   it("scores every situation as MiniSearch's own OR search over the same keys, before and after situations change", () => {
     const docs = SITUATIONS.map((s) => docOf(s));
     const index = new SearchIndex<Doc>();
-    for (const d of docs) index.add(d.code, d, d.texts, d.tags);
+    for (const d of docs) index.add(d, d.texts, d.tags);
     const ref = reference(docs);
     const compare = () => {
       for (const question of QUESTIONS) {
@@ -69,7 +66,7 @@ describe('matching: the candidate search over MiniSearch postings', () => {
     for (const s of SITUATIONS.slice(0, 4)) {
       const edited = docOf(s, ' Xin hướng dẫn thủ tục và lệ phí.');
       index.discard(s.code);
-      index.add(s.code, edited, edited.texts, edited.tags);
+      index.add(edited, edited.texts, edited.tags);
       ref.replace(edited);
     }
     compare();
@@ -78,7 +75,7 @@ describe('matching: the candidate search over MiniSearch postings', () => {
   it('when a field is given, then only situations of that field are found, with the same scores', () => {
     const docs = SITUATIONS.map((s) => docOf(s));
     const index = new SearchIndex<Doc>();
-    for (const d of docs) index.add(d.code, d, d.texts, d.tags);
+    for (const d of docs) index.add(d, d.texts, d.tags);
     const boosts = boostsFor('ly hôn thì con nhỏ ở với ai');
     const all = index.search(boosts, undefined);
     const field = all[0]!.situation.fieldSlug;
