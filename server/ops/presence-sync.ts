@@ -46,9 +46,11 @@ export function startPresenceSync(options: PresenceSyncOptions) {
   const refreshRemote = async () => {
     presence.setRemote(await repo.remote(ttlSeconds));
   };
+  /** The same, for callers that go on with the view they have when the database is away. */
+  const refreshRemoteOrWarn = () => refreshRemote().catch((error: unknown) => logger.warn({ err: error }, 'presence read failed'));
 
   const unsubscribe = presence.onLocalChange((staffId) => void writeLocal(staffId));
-  presence.setRemoteSource(() => refreshRemote().catch((error: unknown) => logger.warn({ err: error }, 'presence read failed')));
+  presence.setRemoteSource(refreshRemoteOrWarn);
 
   const beat = async () => {
     try {
@@ -68,7 +70,7 @@ export function startPresenceSync(options: PresenceSyncOptions) {
   return {
     ttlSeconds,
     /** Re-reads the other instances' consultants (on NOTIFY presence_changed). */
-    refreshRemote: () => refreshRemote().catch((error: unknown) => logger.warn({ err: error }, 'presence read failed')),
+    refreshRemote: refreshRemoteOrWarn,
     /** Waits until every write made so far reached the database. */
     flush: () => chain,
     /**

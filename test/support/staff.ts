@@ -1,5 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { App } from '../../server/app.js';
+import type { Database } from '../../server/db/database.js';
 
 let counter = 0;
 
@@ -35,6 +36,6 @@ export async function consoleClient(baseUrl: string, cookie?: string): Promise<S
 }
 
 /** True once some instance has written the consultant's presence row (cluster mode). */
-export async function presenceRecorded(db: { dataSource: { query: (sql: string, params: unknown[]) => Promise<unknown[]> } }, staffId: string): Promise<boolean> {
+export async function presenceRecorded(db: Database, staffId: string): Promise<boolean> {
   return (await db.dataSource.query(`SELECT 1 FROM consultant_presence WHERE staff_id = $1`, [staffId])).length > 0;
 }

@@ -128,7 +128,7 @@ function boot() {
         if ('data' in res) {
           res.data.messages.forEach(show);
           if (res.data.status === 'waiting') queue.show(null, null, true);
-          else if (res.data.status === 'with_consultant') ui.askHuman.hidden = true;
+          else if (res.data.status === 'with_consultant') queue.withConsultant();
           bound = true;
           return true;
         }
